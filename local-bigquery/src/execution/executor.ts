@@ -1,0 +1,60 @@
+import type { DatasetRef, Field, QueryParameter, Row, TableRef } from "../model";
+
+/** One query job's SQL and settings, decoded from jobs.insert or jobs.query. */
+export interface ExecutionRequest {
+  projectId: string;
+  sql: string;
+  /** Named or positional parameters; empty when none. */
+  params: QueryParameter[];
+  /** Resolves unqualified table names (`t`); `d.t` resolves against projectId. */
+  defaultDataset?: DatasetRef;
+  /** Validate and describe only: nothing is executed or changed. */
+  dryRun?: boolean;
+  /** Caps the bytes a query may read (BigQuery's maximumBytesBilled); exceeding it fails with bytesBilledLimitExceeded. */
+  maximumBytesBilled?: string;
+  /** Milliseconds until the request's deadline. */
+  timeoutMs?: number;
+}
+
+/** BigQuery's statement types, as jobs.get reports statistics.query.statementType. */
+export type StatementType =
+  | "SELECT"
+  | "INSERT"
+  | "UPDATE"
+  | "DELETE"
+  | "MERGE"
+  | "CREATE_TABLE"
+  | "CREATE_TABLE_AS_SELECT"
+  | "CREATE_VIEW"
+  | "CREATE_SCHEMA"
+  | "DROP_TABLE"
+  | "DROP_VIEW"
+  | "DROP_SCHEMA"
+  | "ALTER_TABLE"
+  | "SCRIPT";
+
+export interface ExecutionResult {
+  statementType: StatementType;
+  /** Result schema and rows: present for queries (and for a script, its last SELECT). */
+  schema?: Field[];
+  rows?: Row[];
+  /** INSERT/UPDATE/DELETE/MERGE: rows touched. */
+  numDmlAffectedRows?: number;
+  /** An estimate of the bytes the statement read (BigQuery's sizes: 8 per INT64, 2 + length per STRING, ...). */
+  totalBytesProcessed: number;
+  /** The table or view a DDL/DML statement targeted. */
+  ddlTargetTable?: TableRef;
+  /** The query was answered from the result cache. */
+  cacheHit?: boolean;
+}
+
+/**
+ * Runs GoogleSQL statements against the store: queries, DDL, DML and short
+ * scripts. Throws BigQueryError (invalidQuery with ZetaSQL's message and
+ * position, notFound for unknown tables, ...) for anything the user got wrong
+ * or the engine cannot do.
+ */
+export interface Executor {
+  execute(request: ExecutionRequest): Promise<ExecutionResult>;
+  close(): Promise<void>;
+}

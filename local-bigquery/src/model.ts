@@ -1,0 +1,111 @@
+/**
+ * The local BigQuery's shared vocabulary: schemas, values, table and dataset
+ * metadata. Every layer (REST, execution, engine, storage) speaks these types.
+ */
+
+/** Column types as BigQuery's REST API names them in a table schema. */
+export type FieldType =
+  | "STRING"
+  | "BYTES"
+  | "INTEGER"
+  | "FLOAT"
+  | "NUMERIC"
+  | "BIGNUMERIC"
+  | "BOOLEAN"
+  | "TIMESTAMP"
+  | "DATE"
+  | "TIME"
+  | "DATETIME"
+  | "JSON"
+  | "GEOGRAPHY"
+  | "INTERVAL"
+  | "RECORD";
+
+export type FieldMode = "NULLABLE" | "REQUIRED" | "REPEATED";
+
+export interface Field {
+  name: string;
+  type: FieldType;
+  mode: FieldMode;
+  /** Sub-fields of a RECORD. */
+  fields?: Field[];
+  description?: string;
+}
+
+/**
+ * One cell in canonical form, the same form BigQuery's REST API uses for `v`:
+ * - a scalar is a string (INTEGER "12", FLOAT "1.5", BOOLEAN "true", NUMERIC "12.50",
+ *   BYTES base64, DATE "2025-01-31", DATETIME "2025-01-31T10:00:00[.ffffff]",
+ *   TIME "10:00:00[.ffffff]", TIMESTAMP as int64 epoch microseconds "1735689600000000",
+ *   JSON its compact text, GEOGRAPHY WKT);
+ * - NULL is null;
+ * - a REPEATED field is an array of element values (never null: an empty array);
+ * - a RECORD is an array of its sub-field values, in schema order.
+ */
+export type Value = string | null | Value[];
+
+/** A row: one value per top-level field, in schema order. */
+export type Row = Value[];
+
+export interface TableRef {
+  projectId: string;
+  datasetId: string;
+  tableId: string;
+}
+
+export interface DatasetRef {
+  projectId: string;
+  datasetId: string;
+}
+
+export interface TimePartitioning {
+  type: "DAY" | "HOUR" | "MONTH" | "YEAR";
+  /** Absent: ingestion-time partitioning. */
+  field?: string;
+  expirationMs?: string;
+}
+
+export interface DatasetMeta {
+  ref: DatasetRef;
+  location: string;
+  description?: string;
+  labels?: Record<string, string>;
+  /** Epoch milliseconds. */
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+export interface TableMeta {
+  ref: TableRef;
+  type: "TABLE" | "VIEW";
+  schema: Field[];
+  description?: string;
+  labels?: Record<string, string>;
+  timePartitioning?: TimePartitioning;
+  clustering?: string[];
+  /** Other OPTIONS(...) as given, for example require_partition_filter. */
+  options?: Record<string, unknown>;
+  /** A view's GoogleSQL text. */
+  viewQuery?: string;
+  /** Epoch milliseconds. */
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+/** A query parameter after decoding from the REST form. */
+export interface QueryParameter {
+  /** Absent for positional parameters. */
+  name?: string;
+  type: ParameterType;
+  value: Value;
+}
+
+/** A parameter's type: a scalar, an ARRAY of a type, or a STRUCT of named types. */
+export interface ParameterType {
+  type: string; // GoogleSQL type name: INT64, STRING, TIMESTAMP, ARRAY, STRUCT, ...
+  arrayType?: ParameterType;
+  structTypes?: { name?: string; type: ParameterType }[];
+}
+
+export const tableName = (ref: TableRef): string => `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
+export const datasetName = (ref: DatasetRef): string => `${ref.projectId}.${ref.datasetId}`;
