@@ -4,5 +4,6 @@ module.exports = {
   roots: ["<rootDir>/test", "<rootDir>/local-bigquery/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  setupFiles: ["<rootDir>/test/support/offline_env.ts"],
   testTimeout: 120000,
 };
