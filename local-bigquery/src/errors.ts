@@ -10,6 +10,8 @@ export const REASONS = {
   badRequest: 400,
   notFound: 404,
   duplicate: 409,
+  /** Deleting a dataset that still holds tables without deleteContents. */
+  resourceInUse: 400,
   responseTooLarge: 403,
   resourcesExceeded: 400,
   bytesBilledLimitExceeded: 400,

@@ -1,0 +1,110 @@
+/**
+ * Turning validated orders into orders_raw rows and streaming them with
+ * insertAll: insertId = event_id (raw mode, so the id is ours), chunks within
+ * BigQuery's per-request limits, several chunks in flight at once.
+ */
+import type { BigQuery } from "@google-cloud/bigquery";
+import type { Config } from "./config";
+import { eventIdFor } from "./event_id";
+import type { ValidOrder } from "./order_schema";
+import { RAW_TABLE } from "./warehouse";
+
+/** One orders_raw row in insertAll's JSON form (timestamps as RFC 3339 strings, JSON column as text). */
+export interface RawRow {
+  event_id: string;
+  order_id: string;
+  order_date: string;
+  order_details: string | null;
+  order_status: string;
+  updated_at: string | null;
+  ingested_at: string;
+  raw_payload: string;
+  request_id: string;
+  caller: string | null;
+}
+
+export interface IngestContext {
+  requestId: string;
+  ingestedAt: Date;
+  caller: string | null;
+}
+
+/** The rows for one request; every row of a request shares its ingested_at and request id. */
+export const toRawRows = (orders: readonly ValidOrder[], ctx: IngestContext): RawRow[] => {
+  const ingestedAt = ctx.ingestedAt.toISOString();
+  return orders.map(({ order, raw }) => ({
+    event_id: eventIdFor(order),
+    order_id: order.order_id,
+    order_date: order.order_date,
+    order_details: order.order_details ?? null,
+    order_status: order.order_status,
+    updated_at: order.updated_at ?? null,
+    ingested_at: ingestedAt,
+    // The body exactly as the client sent this element, unknown fields included.
+    raw_payload: JSON.stringify(raw),
+    request_id: ctx.requestId,
+    caller: ctx.caller,
+  }));
+};
+
+// BigQuery allows 10 MB per insertAll request; stay well below it, leaving room for the envelope.
+export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Splits rows into insertAll requests of at most `maxRows` rows and `maxBytes` of JSON.
+ * A single row larger than maxBytes still gets a chunk of its own (BigQuery judges it).
+ */
+export const chunkRows = <T>(rows: readonly T[], maxRows: number, maxBytes = MAX_CHUNK_BYTES): T[][] => {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = Buffer.byteLength(JSON.stringify(row)) + 64; // + insertId and envelope
+    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+};
+
+/** Runs `task` over `items` with at most `limit` running at once; rejects with the first failure after all settle. */
+export const forEachLimited = async <T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !failure) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+};
+
+/**
+ * Stores every row or throws. On a throw some chunks may be stored already;
+ * that is safe because a resend carries the same event ids (insertId, and the
+ * warehouse views de-duplicate on event_id).
+ * @returns the number of insertAll requests made
+ */
+export const insertRows = async (client: BigQuery, config: Config, rows: readonly RawRow[]): Promise<number> => {
+  const table = client.dataset(config.datasetId).table(RAW_TABLE);
+  const chunks = chunkRows(rows, config.insertChunkRows);
+  await forEachLimited(chunks, config.insertConcurrency, async (chunk) => {
+    // The client re-sends rows BigQuery reported as failed (partialRetries), then throws PartialFailureError.
+    await table.insert(
+      chunk.map((row) => ({ insertId: row.event_id, json: row })),
+      { raw: true },
+    );
+  });
+  return chunks.length;
+};

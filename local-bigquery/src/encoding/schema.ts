@@ -1,0 +1,100 @@
+/** REST table schemas (tables.insert, tables.patch) to model Fields and back. */
+import { z } from "zod";
+import { invalid } from "../errors";
+import type { Field, FieldMode } from "../model";
+import { FIELD_TYPE_ALIASES } from "./scalars";
+
+export interface RestField {
+  name: string;
+  type: string;
+  mode?: string;
+  fields?: RestField[];
+  description?: string;
+}
+
+const restField: z.ZodType<RestField> = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    type: z.string(),
+    mode: z.string().optional(),
+    fields: z.array(restField).optional(),
+    description: z.string().optional(),
+  }),
+);
+const restSchema = z.object({ fields: z.array(restField).optional() }).optional();
+
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,299}$/;
+const MODES: FieldMode[] = ["NULLABLE", "REQUIRED", "REPEATED"];
+
+/** Validates a REST schema; throws 400 invalid naming the offending field. */
+export function parseRestSchema(input: unknown): Field[] {
+  const parsed = restSchema.safeParse(input);
+  if (!parsed.success) throw invalid(`Invalid table schema: ${parsed.error.issues[0]?.message ?? "malformed"}`, "schema");
+  return toFields(parsed.data?.fields ?? [], "");
+}
+
+function toFields(fields: RestField[], prefix: string): Field[] {
+  const seen = new Set<string>();
+  return fields.map((f) => {
+    const path = prefix + f.name;
+    if (!FIELD_NAME.test(f.name)) {
+      throw invalid(
+        `Invalid field name "${f.name}". Fields must contain only letters, numbers, and underscores, start with a letter or underscore, and be at most 300 characters long.`,
+        path,
+      );
+    }
+    if (seen.has(f.name.toLowerCase())) throw invalid(`Field ${path} already exists in schema`, path);
+    seen.add(f.name.toLowerCase());
+    const type = FIELD_TYPE_ALIASES[f.type.toUpperCase()];
+    if (!type) throw invalid(`Invalid value for type: ${f.type} is not a valid value`, path);
+    const mode = (f.mode ?? "NULLABLE").toUpperCase() as FieldMode;
+    if (!MODES.includes(mode)) throw invalid(`Invalid value for mode: ${f.mode} is not a valid value`, path);
+    const field: Field = { name: f.name, type, mode };
+    if (type === "RECORD") {
+      if (!f.fields?.length) throw invalid(`Field ${path} is type RECORD but has no schema`, path);
+      field.fields = toFields(f.fields, `${path}.`);
+    }
+    if (f.description !== undefined) field.description = f.description;
+    return field;
+  });
+}
+
+export function schemaToRest(fields: Field[]): RestField[] {
+  return fields.map((f) => {
+    const out: RestField = { name: f.name, type: f.type, mode: f.mode };
+    if (f.fields) out.fields = schemaToRest(f.fields);
+    if (f.description !== undefined) out.description = f.description;
+    return out;
+  });
+}
+
+/**
+ * BigQuery's rules for a schema update (tables.patch/update): fields keep their
+ * type, may gain descriptions, REQUIRED may relax to NULLABLE, and new NULLABLE or
+ * REPEATED fields are added (records included). Stored rows are positional, so
+ * existing fields keep their order and new ones go at the end.
+ */
+export function mergeSchemaUpdate(current: Field[], next: Field[], table: string, prefix = ""): Field[] {
+  const find = (list: Field[], name: string): Field | undefined => list.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  const kept = current.map((old) => {
+    const path = prefix + old.name;
+    const n = find(next, old.name);
+    if (!n) throw invalid(`Provided Schema does not match Table ${table}. Field ${path} is missing in new schema`);
+    if (old.type !== n.type) {
+      throw invalid(`Provided Schema does not match Table ${table}. Field ${path} has changed type from ${old.type} to ${n.type}`);
+    }
+    if (old.mode !== n.mode && !(old.mode === "REQUIRED" && n.mode === "NULLABLE")) {
+      throw invalid(`Provided Schema does not match Table ${table}. Field ${path} has changed mode from ${old.mode} to ${n.mode}`);
+    }
+    const merged: Field = { ...n, name: old.name };
+    if (old.fields && n.fields) merged.fields = mergeSchemaUpdate(old.fields, n.fields, table, `${path}.`);
+    return merged;
+  });
+  const added = next.filter((n) => !find(current, n.name));
+  for (const n of added) {
+    if (n.mode === "REQUIRED") {
+      throw invalid(`Provided Schema does not match Table ${table}. Cannot add required field ${prefix}${n.name}`);
+    }
+  }
+  return [...kept, ...added];
+}

@@ -1,0 +1,38 @@
+/** ZetaSQL's gRPC errors as BigQuery errors: the message and position as BigQuery words them. */
+import { status, type ServiceError } from "@grpc/grpc-js";
+import { BigQueryError, invalidQuery, unsupported } from "../errors";
+
+const ENGINE = "the local BigQuery engine (ZetaSQL's reference implementation)";
+
+/** "msg [at 3:7]" (ZetaSQL) -> "msg at [3:7]" (BigQuery). */
+export function bigQueryMessage(details: string): string {
+  return details.replace(/\s*\[at (\d+:\d+)\]/g, " at [$1]").trim();
+}
+
+export function mapGrpcError(error: ServiceError, deadlineMs: number): BigQueryError {
+  const details = bigQueryMessage(error.details || error.message);
+  switch (error.code) {
+    case status.INVALID_ARGUMENT:
+    case status.OUT_OF_RANGE:
+    case status.FAILED_PRECONDITION:
+    case status.NOT_FOUND:
+    case status.ALREADY_EXISTS:
+      if (/^Function not found:/.test(details)) {
+        return invalidQuery(`${details} (${ENGINE} may lack this BigQuery function)`);
+      }
+      if (/Unsupported built-in function|optional function implementation which is not present/i.test(details)) {
+        return unsupported(`${ENGINE} does not implement this function: ${details}`);
+      }
+      return invalidQuery(details);
+    case status.UNIMPLEMENTED:
+      return unsupported(`Not supported by ${ENGINE}: ${details}`);
+    case status.DEADLINE_EXCEEDED:
+      return new BigQueryError("timeout", `The statement did not finish within ${deadlineMs} ms`);
+    case status.RESOURCE_EXHAUSTED:
+      return new BigQueryError("resourcesExceeded", `The local SQL engine ran out of resources: ${details}`);
+    case status.UNAVAILABLE:
+      return new BigQueryError("backendError", `The local SQL engine is unavailable: ${details}`);
+    default:
+      return new BigQueryError("internalError", `The local SQL engine failed: ${details}`);
+  }
+}

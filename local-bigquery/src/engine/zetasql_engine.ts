@@ -1,0 +1,279 @@
+/**
+ * The SQL engine: GoogleSQL parsed, analysed and evaluated by ZetaSQL's
+ * reference implementation, in BigQuery's vocabulary (schema fields,
+ * canonical cells, BigQueryError). Stateless per call: every call carries the
+ * tables (and only the rows) it needs.
+ */
+import { BigQueryError, invalid } from "../errors";
+import type { Field, QueryParameter, Row, Value } from "../model";
+import { bigQueryMessage } from "./error_mapping";
+import { languageOptions, type LanguageOptions } from "./language_options";
+import { fieldOf, parameterTypeOf, typeOf, type TypeProto } from "./types";
+import { fromValueProto, toValueProto, type ValueProto } from "./values";
+import { MAX_REQUEST_BYTES, TooLargeRequestError, ZetaSqlClient } from "./zetasql_client";
+import { ZetaSqlProcess } from "./zetasql_process";
+
+export interface EngineColumn {
+  name: string;
+  /** The column's schema field; REPEATED means an ARRAY column. */
+  field: Pick<Field, "type" | "mode" | "fields">;
+  /** Readable by name, absent from SELECT * (the hidden row id). */
+  pseudo?: boolean;
+}
+
+export interface EngineTable {
+  /** The name as it appears (as one identifier) in the SQL sent. */
+  name: string;
+  columns: EngineColumn[];
+  /** One cell per column; omit for analysis-only calls. */
+  rows?: Row[];
+  /** Column indexes of the key EvaluateModify reports for UPDATE and DELETE. */
+  primaryKey?: number[];
+}
+
+export interface EngineConstant {
+  name: string;
+  field: Pick<Field, "type" | "mode" | "fields">;
+  value: Value;
+}
+
+/** What a statement can see: tables, named constants (script variables) and query parameters. */
+export interface EngineContext {
+  tables?: EngineTable[];
+  constants?: EngineConstant[];
+  params?: QueryParameter[];
+  deadlineMs?: number;
+}
+
+export interface QueryOutput {
+  schema: Field[];
+  rows: Row[];
+}
+
+export interface ModifiedRow {
+  operation: "INSERT" | "UPDATE" | "DELETE";
+  /** New cells, one per column of the target table (INSERT, UPDATE). */
+  cells: Row;
+  /** The old primary key cells (UPDATE, DELETE). */
+  oldKey: Value[];
+}
+
+/** A parse tree as the service returns it (see zetasql/parser/parse_tree.proto); walked generically. */
+export type AstNode = Record<string, unknown>;
+
+export interface Engine {
+  parse(sql: string): Promise<AstNode>;
+  /** Parses the statement starting at a byte offset of a script; returns where the next one starts (-1 at the end). */
+  parseNext(script: string, bytePosition: number): Promise<{ statement: AstNode; nextBytePosition: number }>;
+  /** Table names a statement reads or writes, each as its path segments (CTE names excluded). */
+  extractTableNames(sql: string): Promise<string[][]>;
+  /** The resolved AST (zetasql/resolved_ast/resolved_ast.proto as JSON). */
+  analyze(sql: string, context: EngineContext): Promise<AstNode>;
+  /** A query's output schema without running it. */
+  prepareQuery(sql: string, context: EngineContext): Promise<Field[]>;
+  evaluateQuery(sql: string, context: EngineContext): Promise<QueryOutput>;
+  evaluateModify(sql: string, target: string, context: EngineContext): Promise<ModifiedRow[]>;
+  /** The running ZetaSQL server's process id (diagnostics; tests kill it to prove recovery). */
+  serverPid(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+interface SimpleColumnProto {
+  name: string;
+  type: TypeProto;
+}
+
+export class ZetaSqlEngine implements Engine {
+  private options: Promise<LanguageOptions> | undefined;
+
+  constructor(
+    private readonly process: ZetaSqlProcess,
+    private readonly client: ZetaSqlClient,
+  ) {}
+
+  async parse(sql: string): Promise<AstNode> {
+    const response = await this.client.call<{ parsedStatement?: AstNode }>("Parse", {
+      sqlStatement: sql,
+      options: await this.language(),
+    });
+    return response.parsedStatement ?? {};
+  }
+
+  async parseNext(script: string, bytePosition: number): Promise<{ statement: AstNode; nextBytePosition: number }> {
+    const response = await this.client.call<{ parsedStatement?: AstNode; resumeBytePosition?: number }>("Parse", {
+      parseResumeLocation: { input: script, bytePosition, allowResume: true },
+      options: await this.language(),
+      allowScript: true,
+    });
+    return { statement: response.parsedStatement ?? {}, nextBytePosition: response.resumeBytePosition ?? -1 };
+  }
+
+  async extractTableNames(sql: string): Promise<string[][]> {
+    const response = await this.client.call<{ tableName?: { tableNameSegment?: string[] }[] }>(
+      "ExtractTableNamesFromStatement",
+      { sqlStatement: sql, options: await this.language() },
+    );
+    return (response.tableName ?? []).map((t) => t.tableNameSegment ?? []);
+  }
+
+  async analyze(sql: string, context: EngineContext): Promise<AstNode> {
+    const request = await this.request(sql, context, false);
+    const response = await this.send<{ resolvedStatement?: AstNode }>(
+      "Analyze",
+      {
+        options: request.options,
+        simpleCatalog: request.simpleCatalog,
+        sqlStatement: sql,
+      },
+      context,
+    );
+    return response.resolvedStatement ?? {};
+  }
+
+  async prepareQuery(sql: string, context: EngineContext): Promise<Field[]> {
+    const request = await this.request(sql, context, false);
+    const response = await this.send<{ prepared?: { columns?: SimpleColumnProto[]; preparedQueryId?: string } }>(
+      "PrepareQuery",
+      request,
+      context,
+    );
+    const id = response.prepared?.preparedQueryId;
+    if (id) this.client.call("UnprepareQuery", { preparedQueryId: id }).catch(() => undefined);
+    return outputSchema(response.prepared?.columns ?? []);
+  }
+
+  async evaluateQuery(sql: string, context: EngineContext): Promise<QueryOutput> {
+    const request = await this.request(sql, context, true);
+    const response = await this.send<{
+      content?: { tableData?: { row?: { cell?: ValueProto[] }[] } };
+      prepared?: { columns?: SimpleColumnProto[] };
+    }>("EvaluateQuery", request, context);
+    const columns = response.prepared?.columns ?? [];
+    const schema = outputSchema(columns);
+    const rows = (response.content?.tableData?.row ?? []).map((row) => {
+      const cells = row.cell ?? [];
+      return columns.map((c, i) => fromValueProto(cells[i] ?? {}, c.type));
+    });
+    return { schema, rows };
+  }
+
+  async evaluateModify(sql: string, target: string, context: EngineContext): Promise<ModifiedRow[]> {
+    const table = (context.tables ?? []).find((t) => t.name === target);
+    if (!table) throw new Error(`evaluateModify: target ${target} is not among the tables`);
+    const request = await this.request(sql, context, true);
+    const response = await this.send<{
+      content?: { operation?: string; cell?: ValueProto[]; oldPrimaryKey?: ValueProto[] }[];
+    }>("EvaluateModify", request, context);
+    const types = table.columns.map((c) => typeOf(c.field));
+    const keyTypes = (table.primaryKey ?? []).map((i) => types[i]);
+    return (response.content ?? []).map((row) => ({
+      operation: (row.operation ?? "INSERT") as ModifiedRow["operation"],
+      cells: (row.cell ?? []).map((cell, i) => fromValueProto(cell, types[i])),
+      oldKey: (row.oldPrimaryKey ?? []).map((cell, i) => fromValueProto(cell, keyTypes[i])),
+    }));
+  }
+
+  async serverPid(): Promise<number | undefined> {
+    return (await this.process.server()).process.pid;
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    await this.process.stop();
+  }
+
+  private language(): Promise<LanguageOptions> {
+    if (!this.options) {
+      this.options = languageOptions(this.client);
+      this.options.catch(() => {
+        this.options = undefined;
+      });
+    }
+    return this.options;
+  }
+
+  private async send<T>(method: string, request: object, context: EngineContext): Promise<T> {
+    try {
+      return await this.client.call<T>(method, request, context.deadlineMs);
+    } catch (error) {
+      if (error instanceof TooLargeRequestError) throw tooLarge(error.bytes, context);
+      throw error;
+    }
+  }
+
+  /** The request fields shared by Analyze, PrepareQuery, EvaluateQuery and EvaluateModify. */
+  private async request(sql: string, context: EngineContext, withContent: boolean): Promise<Record<string, unknown>> {
+    const language = await this.language();
+    const params = context.params ?? [];
+    const positional = params.length > 0 && params.every((p) => !p.name);
+    const paramTypes = params.map((p) => parameterTypeOf(p.type));
+    const options: Record<string, unknown> = {
+      languageOptions: language,
+      errorMessageMode: "ERROR_MESSAGE_ONE_LINE",
+      defaultTimezone: "UTC",
+      parameterMode: positional ? "PARAMETER_POSITIONAL" : "PARAMETER_NAMED",
+    };
+    if (positional) options.positionalQueryParameters = paramTypes;
+    else options.queryParameters = params.map((p, i) => ({ name: p.name, type: paramTypes[i] }));
+    const tables = context.tables ?? [];
+    const simpleCatalog = {
+      name: "",
+      builtinFunctionOptions: { languageOptions: language },
+      table: tables.map((t) => ({
+        name: t.name,
+        column: t.columns.map((c) => ({ name: c.name, type: typeOf(c.field), isPseudoColumn: c.pseudo ?? false })),
+        primaryKeyColumnIndex: t.primaryKey ?? [],
+      })),
+      constant: (context.constants ?? []).map((c) => ({
+        namePath: [c.name],
+        type: typeOf(c.field),
+        value: toValueProto(c.value, typeOf(c.field)),
+      })),
+    };
+    const request: Record<string, unknown> = { sql, options, simpleCatalog };
+    if (params.length > 0) {
+      request.params = params.map((p, i) => ({ name: p.name ?? "", value: paramValue(p, paramTypes[i]) }));
+    }
+    if (withContent) {
+      request.tableContent = Object.fromEntries(
+        tables.map((t) => {
+          const types = t.columns.map((c) => typeOf(c.field));
+          return [
+            t.name,
+            { tableData: { row: (t.rows ?? []).map((row) => ({ cell: types.map((type, i) => toValueProto(row[i] ?? null, type)) })) } },
+          ];
+        }),
+      );
+    }
+    return request;
+  }
+}
+
+function paramValue(param: QueryParameter, type: TypeProto): ValueProto {
+  try {
+    return toValueProto(param.value, type);
+  } catch (error) {
+    const name = param.name ? `@${param.name}` : "positional parameter";
+    throw invalid(`Invalid value for query parameter ${name}: ${(error as Error).message}`, "query");
+  }
+}
+
+/** Result columns as BigQuery names them: anonymous columns become f0_, f1_, ... */
+function outputSchema(columns: SimpleColumnProto[]): Field[] {
+  let anonymous = 0;
+  return columns.map((c) => fieldOf(!c.name || c.name.startsWith("$") ? `f${anonymous++}_` : c.name, c.type));
+}
+
+function tooLarge(bytes: number, context: EngineContext): BigQueryError {
+  const tables = (context.tables ?? []).filter((t) => (t.rows ?? []).length > 0);
+  const rows = tables.reduce((n, t) => n + (t.rows?.length ?? 0), 0);
+  const detail = tables.map((t) => `${t.name}: ${t.rows?.length ?? 0} rows`).join(", ");
+  return new BigQueryError(
+    "resourcesExceeded",
+    `This statement reads ${rows} rows (${detail}), ${bytes} bytes once encoded, but one request to the local ` +
+      `SQL engine (ZetaSQL) can carry at most ${MAX_REQUEST_BYTES} bytes (4 MiB). The local BigQuery cannot ` +
+      `answer it: read fewer rows (filter into a smaller table first) or fewer columns.`,
+  );
+}
+
+export { bigQueryMessage };

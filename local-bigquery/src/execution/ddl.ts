@@ -1,0 +1,301 @@
+/**
+ * DDL: CREATE/DROP SCHEMA, CREATE TABLE (column list, AS SELECT, PARTITION BY,
+ * CLUSTER BY, OPTIONS), CREATE VIEW, ALTER TABLE, DROP TABLE/VIEW. ZetaSQL
+ * analyses the statement; the store holds the result.
+ */
+import type { AstNode } from "../engine";
+import { BigQueryError, duplicate, invalidQuery, unsupported } from "../errors";
+import type { DatasetMeta, Field, TableMeta, TimePartitioning } from "../model";
+import type { StatementType } from "./executor";
+import { labelsOption, optionValues, plainOption, stringOption, fieldOfDefinition, type OptionValue } from "./ddl_options";
+import { runQuery } from "./query_runner";
+import { checkRequired } from "./required_columns";
+import { RewrittenSql, SqlText, flatten, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
+import { loadTables, prepareStatement, type Deps } from "./statement_tables";
+import {
+  datasetNotFound,
+  resolveDatasetName,
+  resolveTableName,
+  tableKey,
+  tableNotFound,
+  type StatementScope,
+} from "./table_names";
+
+export interface DdlOutcome {
+  statementType: StatementType;
+  target?: TableMeta["ref"];
+  bytes: number;
+}
+
+/** The concrete resolved node under the Any*Proto wrappers. */
+const resolvedNode = (resolved: AstNode): { kinds: string[]; node: AstNode } =>
+  nodeKinds((resolved.resolvedStatement ?? resolved) as AstNode);
+
+const createMode = (node: AstNode): { replace: boolean; ifNotExists: boolean } => ({
+  replace: node.createMode === "CREATE_OR_REPLACE",
+  ifNotExists: node.createMode === "CREATE_IF_NOT_EXISTS",
+});
+
+export async function createSchema(deps: Deps, scope: StatementScope, text: SqlText, dryRun: boolean): Promise<DdlOutcome> {
+  const node = flatten(resolvedNode(await deps.engine.analyze(text.text, {})).node);
+  const ref = resolveDatasetName(node.namePath as string[], scope);
+  const options = optionValues(node.optionList);
+  const mode = createMode(node);
+  if (dryRun) return { statementType: "CREATE_SCHEMA", bytes: 0 };
+  const description = stringOption(options, "description");
+  const labels = labelsOption(options);
+  const existing = deps.store.getDataset(ref);
+  if (existing && mode.replace) {
+    deps.store.updateDataset(ref, { description, labels });
+  } else {
+    const now = Date.now();
+    const meta: DatasetMeta = {
+      ref,
+      location: stringOption(options, "location") ?? "US",
+      description,
+      labels,
+      creationTime: now,
+      lastModifiedTime: now,
+    };
+    if (existing && !mode.ifNotExists) throw duplicate(`Already Exists: Dataset ${ref.projectId}:${ref.datasetId}`);
+    deps.store.createDataset(meta, { ifNotExists: mode.ifNotExists });
+  }
+  return { statementType: "CREATE_SCHEMA", bytes: 0 };
+}
+
+export async function createTableOrView(
+  deps: Deps,
+  scope: StatementScope,
+  text: SqlText,
+  ast: AstNode,
+  dryRun: boolean,
+): Promise<DdlOutcome> {
+  const { kinds, node: astNode } = nodeKinds(ast);
+  const isView = kinds.includes("astCreateViewStatementNode");
+  if (kinds.some((k) => /Materialized|Snapshot|External|Function|Procedure|Model/i.test(k))) {
+    throw unsupported(`The local BigQuery cannot run this statement (${kinds[kinds.length - 1].replace(/^ast|Node$/g, "")})`);
+  }
+  const nameSegments = pathSegments(astNode.name) ?? [];
+  const ref = resolveTableName(nameSegments, scope);
+  const queryNode = astNode.query as AstNode | undefined;
+  const queryRange = queryNode ? rangeOf(queryNode) : undefined;
+  const base = flatten(astNode);
+  if (base.scope === "TEMP" || /^\s*create\s+(or\s+replace\s+)?temp(orary)?\s/i.test(text.text)) {
+    throw unsupported("The local BigQuery does not support temporary tables; create a regular table and drop it afterwards");
+  }
+  if (astNode.likeTableName || astNode.cloneDataSource || astNode.copyDataSource) {
+    throw unsupported("The local BigQuery does not support CREATE TABLE ... LIKE/CLONE/COPY; use CREATE TABLE ... AS SELECT");
+  }
+
+  // Analyse the whole statement: column types, NOT NULL, options, and errors with their positions.
+  const sameName = (s: string[]): boolean => JSON.stringify(s) === JSON.stringify(nameSegments);
+  const prepared = await prepareStatement(deps, scope, text, ast, { skip: sameName });
+  const schemaTables = await loadTables(deps, prepared.uses, {
+    content: false,
+  });
+  const sent = new SqlText(prepared.sql);
+  const resolved = await withPositions(sent, text, (o) => prepared.rewritten.toOriginal(o), () =>
+    deps.engine.analyze(prepared.sql, {
+      tables: schemaTables.tables,
+      constants: [...scope.variables.values()],
+      params: prepared.params,
+      deadlineMs: scope.deadlineMs,
+    }),
+  );
+  const node = flatten(resolvedNode(resolved).node);
+  const mode = createMode(node);
+  if (!deps.store.getDataset(ref)) throw datasetNotFound(ref);
+
+  // The query part runs as its own query; its error positions are mapped into this statement.
+  const runPart = async (partDryRun: boolean) => {
+    if (!queryRange) return undefined;
+    const part = text.sub(queryRange);
+    return withPositions(part, text, (o) => o + queryRange.start, () =>
+      runQuery(deps, scope, part, { dryRun: partDryRun }),
+    );
+  };
+
+  const existing = deps.store.getTable(ref);
+  if (existing && !mode.replace && !mode.ifNotExists) {
+    throw duplicate(`Already Exists: ${existing.type === "VIEW" ? "View" : "Table"} ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
+  }
+  const options = optionValues(node.optionList);
+  const now = Date.now();
+  if (isView) {
+    const query = await runPart(true);
+    const meta: TableMeta = {
+      ref,
+      type: "VIEW",
+      schema: query?.schema ?? [],
+      viewQuery: queryRange ? text.slice(queryRange) : "",
+      description: stringOption(options, "description"),
+      labels: labelsOption(options),
+      creationTime: now,
+      lastModifiedTime: now,
+    };
+    if (!dryRun) deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists });
+    return { statementType: "CREATE_VIEW", target: ref, bytes: 0 };
+  }
+
+  let schema: Field[] = ((node.columnDefinitionList as AstNode[] | undefined) ?? []).map((d) => fieldOfDefinition(d));
+  const query = existing && mode.ifNotExists && !mode.replace ? undefined : await runPart(dryRun);
+  if (query && schema.length === 0) schema = query.schema;
+  if (query && !dryRun) checkRequired(schema, query.rows, ref);
+  const meta: TableMeta = {
+    ref,
+    type: "TABLE",
+    schema,
+    ...tableOptions(options),
+    timePartitioning: partitioning(text, astNode, schema, options),
+    clustering: clustering(astNode),
+    creationTime: now,
+    lastModifiedTime: now,
+  };
+  if (!dryRun) deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists, rows: query?.rows });
+  return {
+    statementType: queryRange ? "CREATE_TABLE_AS_SELECT" : "CREATE_TABLE",
+    target: ref,
+    bytes: query?.bytes ?? 0,
+  };
+}
+
+function tableOptions(options: Map<string, OptionValue>): Pick<TableMeta, "description" | "labels" | "options"> {
+  const others: Record<string, unknown> = {};
+  for (const [name, option] of options) {
+    if (name !== "description" && name !== "labels") others[name] = plainOption(option);
+  }
+  return {
+    description: stringOption(options, "description"),
+    labels: labelsOption(options),
+    options: Object.keys(others).length > 0 ? others : undefined,
+  };
+}
+
+const PARTITION_UNITS = new Set(["DAY", "HOUR", "MONTH", "YEAR"]);
+
+/** PARTITION BY col | DATE(col) | TIMESTAMP_TRUNC(col, UNIT) | DATE_TRUNC(...) | DATETIME_TRUNC(...) | _PARTITIONDATE. */
+function partitioning(text: SqlText, astNode: AstNode, schema: Field[], options: Map<string, OptionValue>): TimePartitioning | undefined {
+  const node = astNode.partitionBy as AstNode | undefined;
+  const range = node ? rangeOf((node.partitioningExpressions as AstNode[] | undefined)?.[0]) : undefined;
+  if (!range) return undefined;
+  const expression = text.slice(range).replace(/\s+/g, " ").trim();
+  const days = options.get("partition_expiration_days");
+  const expirationMs = days && days.value !== null ? String(Math.round(Number(days.value) * 86_400_000)) : undefined;
+  const withExpiration = (p: TimePartitioning): TimePartitioning => (expirationMs ? { ...p, expirationMs } : p);
+  if (/^_PARTITION(DATE|TIME)$/i.test(expression)) return withExpiration({ type: "DAY" });
+  const column = (name: string): string => {
+    const clean = name.replace(/`/g, "");
+    const field = schema.find((f) => f.name.toLowerCase() === clean.toLowerCase());
+    if (!field) throw invalidQuery(`PARTITION BY refers to unknown column ${clean}`);
+    if (!["DATE", "TIMESTAMP", "DATETIME"].includes(field.type)) {
+      throw unsupported(`The local BigQuery supports time-unit partitioning only (DATE, TIMESTAMP, DATETIME columns), not ${field.type} column ${clean}`);
+    }
+    return field.name;
+  };
+  let m = /^`?([\w]+)`?$/.exec(expression);
+  if (m) return withExpiration({ type: "DAY", field: column(m[1]) });
+  m = /^DATE\s*\(\s*`?(\w+)`?\s*\)$/i.exec(expression);
+  if (m) return withExpiration({ type: "DAY", field: column(m[1]) });
+  m = /^(?:TIMESTAMP|DATE|DATETIME)_TRUNC\s*\(\s*`?(\w+)`?\s*,\s*(\w+)\s*\)$/i.exec(expression);
+  if (m && PARTITION_UNITS.has(m[2].toUpperCase())) {
+    return withExpiration({ type: m[2].toUpperCase() as TimePartitioning["type"], field: column(m[1]) });
+  }
+  throw unsupported(`The local BigQuery does not support PARTITION BY ${expression}`);
+}
+
+function clustering(astNode: AstNode): string[] | undefined {
+  const node = astNode.clusterBy as AstNode | undefined;
+  const expressions = (node?.clusteringExpressions as AstNode[] | undefined) ?? [];
+  const names = expressions.map((e) => (pathSegments(e) ?? []).join("."));
+  return names.length > 0 ? names : undefined;
+}
+
+export async function alterTable(deps: Deps, scope: StatementScope, text: SqlText, astNode: AstNode, dryRun: boolean): Promise<DdlOutcome> {
+  const ref = resolveTableName(pathSegments(astNode.path) ?? [], scope);
+  const meta = deps.store.getTable(ref);
+  if (!meta) {
+    if (astNode.isIfExists) return { statementType: "ALTER_TABLE", bytes: 0 };
+    throw tableNotFound(ref);
+  }
+  // ZetaSQL looks the table up: name it by one identifier, as in the catalog sent.
+  const rewritten = new RewrittenSql(text);
+  const pathRange = rangeOf(astNode.path);
+  if (pathRange) rewritten.replace(pathRange, quoteIdentifier(tableKey(ref)));
+  const sent = rewritten.text();
+  const table = { name: tableKey(ref), columns: meta.schema.map((f) => ({ name: f.name, field: f })) };
+  const resolved = await withPositions(new SqlText(sent), text, (o) => rewritten.toOriginal(o), () =>
+    deps.engine.analyze(sent, { tables: [table], deadlineMs: scope.deadlineMs }),
+  );
+  const node = resolvedNode(resolved).node;
+  let schema = [...meta.schema];
+  const patch: Partial<TableMeta> = {};
+  for (const wrapped of (node.alterActionList as AstNode[] | undefined) ?? []) {
+    const { kinds, node: action } = nodeKinds(wrapped);
+    const kind = kinds[kinds.length - 1];
+    const flat = flatten(action);
+    if (kind === "resolvedAddColumnActionNode") {
+      const field = fieldOfDefinition(flat.columnDefinition as AstNode);
+      if (schema.some((f) => f.name.toLowerCase() === field.name.toLowerCase())) {
+        if (flat.isIfNotExists) continue;
+        throw invalidQuery(`Column already exists: ${field.name}`);
+      }
+      if (field.mode === "REQUIRED") throw invalidQuery(`Cannot add a REQUIRED column (${field.name}) to an existing table`);
+      schema.push(field);
+    } else if (kind === "resolvedSetOptionsActionNode") {
+      const options = tableOptions(optionValues(flat.optionList));
+      if (options.description !== undefined) patch.description = options.description;
+      if (options.labels !== undefined) patch.labels = options.labels;
+      if (options.options) patch.options = { ...(meta.options ?? {}), ...options.options };
+    } else if (kind === "resolvedAlterColumnOptionsActionNode") {
+      const name = String(flat.column ?? "");
+      const index = schema.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+      if (index < 0) {
+        if (flat.isIfExists) continue;
+        throw invalidQuery(`Column not found: ${name}`);
+      }
+      const description = stringOption(optionValues(flat.optionList), "description");
+      schema = schema.map((f, i) => (i === index ? { ...f, description } : f));
+    } else {
+      throw unsupported(
+        `The local BigQuery supports ALTER TABLE ADD COLUMN, SET OPTIONS and ALTER COLUMN SET OPTIONS only, not ${kind.replace(/^resolved|ActionNode$/g, "")}`,
+      );
+    }
+  }
+  if (!dryRun) deps.store.updateTable(ref, { ...patch, schema });
+  return { statementType: "ALTER_TABLE", target: ref, bytes: 0 };
+}
+
+export function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): DdlOutcome {
+  const segments = pathSegments(astNode.name) ?? [];
+  const kind = String(astNode.schemaObjectKind ?? "");
+  const ifExists = astNode.isIfExists === true;
+  if (kind === "kSchema") {
+    const ref = resolveDatasetName(segments, scope);
+    if (!deps.store.getDataset(ref)) {
+      if (ifExists) return { statementType: "DROP_SCHEMA", bytes: 0 };
+      throw datasetNotFound(ref);
+    }
+    if (!dryRun) deps.store.deleteDataset(ref, { deleteContents: astNode.dropMode === "CASCADE" });
+    return { statementType: "DROP_SCHEMA", bytes: 0 };
+  }
+  if (kind !== "kTable" && kind !== "kView") {
+    throw unsupported(`The local BigQuery cannot drop this kind of object (${kind.replace(/^k/, "")})`);
+  }
+  const ref = resolveTableName(segments, scope);
+  const statementType = kind === "kView" ? "DROP_VIEW" : "DROP_TABLE";
+  const meta = deps.store.getTable(ref);
+  if (!meta) {
+    if (ifExists) return { statementType, target: ref, bytes: 0 };
+    throw tableNotFound(ref);
+  }
+  const wanted = kind === "kView" ? "VIEW" : "TABLE";
+  if (meta.type !== wanted) {
+    throw new BigQueryError(
+      "invalidQuery",
+      `${tableKey(ref)} is a ${meta.type === "VIEW" ? "view" : "table"}; use DROP ${meta.type} to drop it`,
+      "query",
+    );
+  }
+  if (!dryRun) deps.store.deleteTable(ref, { ifExists: true });
+  return { statementType, target: ref, bytes: 0 };
+}

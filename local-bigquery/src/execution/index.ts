@@ -1,0 +1,150 @@
+/**
+ * The executor: runs a request's GoogleSQL (one statement or a short script)
+ * against the store, with ZetaSQL evaluating every expression.
+ */
+import type { Engine } from "../engine";
+import { BigQueryError, invalid } from "../errors";
+import type { Store } from "../storage/store";
+import { createSchema, createTableOrView, alterTable, drop } from "./ddl";
+import { modify, truncate } from "./dml";
+import type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
+import { merge } from "./merge";
+import { runQuery } from "./query_runner";
+import { ResultCache } from "./result_cache";
+import { assign, checkSupported, declare, splitStatements, type ParsedStatement } from "./script";
+import { SqlText, nodeKinds, withPositions } from "./sql_text";
+import type { Deps } from "./statement_tables";
+import { TableLocks } from "./table_locks";
+import type { StatementScope } from "./table_names";
+
+export type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
+
+type Runtime = Deps & { locks: TableLocks };
+
+export function createExecutor({ store, engine }: { store: Store; engine: Engine }): Executor {
+  const runtime: Runtime = { store, engine, cache: new ResultCache(), locks: new TableLocks() };
+  return {
+    execute: (request) => execute(runtime, request),
+    close: async () => undefined, // the engine and the store belong to whoever created them
+  };
+}
+
+async function execute(runtime: Runtime, request: ExecutionRequest): Promise<ExecutionResult> {
+  const script = new SqlText(request.sql);
+  if (script.text.trim() === "") throw invalid("The query is empty", "query");
+  const maximumBytesBilled = parseLimit(request.maximumBytesBilled);
+  const statements = await splitStatements(runtime.engine, script);
+  checkSupported(statements);
+  const scope: StatementScope = {
+    projectId: request.projectId,
+    defaultDataset: request.defaultDataset,
+    params: request.params,
+    variables: new Map(),
+    deadlineMs: request.timeoutMs,
+  };
+  const isScript = statements.length > 1;
+  let last: ExecutionResult | undefined;
+  let lastWithRows: ExecutionResult | undefined;
+  let totalBytes = 0;
+  let ranDdl = false;
+  for (const statement of statements) {
+    const text = script.sub(statement.range);
+    let result: ExecutionResult;
+    try {
+      result = await withPositions(text, script, (o) => o + statement.range.start, () =>
+        runStatement(runtime, scope, text, statement, { dryRun: request.dryRun ?? false, maximumBytesBilled }),
+      );
+    } catch (error) {
+      // A dry run cannot see what earlier statements of the script would have created.
+      if (request.dryRun && ranDdl && error instanceof BigQueryError && error.reason === "notFound") break;
+      throw error;
+    }
+    ranDdl ||= result.statementType.startsWith("CREATE") || result.statementType.startsWith("DROP");
+    totalBytes += result.totalBytesProcessed;
+    last = result;
+    if (result.schema) lastWithRows = result;
+  }
+  if (!isScript && last) return last;
+  return {
+    statementType: "SCRIPT",
+    schema: lastWithRows?.schema,
+    rows: lastWithRows?.rows,
+    totalBytesProcessed: totalBytes,
+  };
+}
+
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw invalid(`Invalid maximumBytesBilled: ${value}`, "maximumBytesBilled");
+  return n;
+}
+
+async function runStatement(
+  runtime: Runtime,
+  scope: StatementScope,
+  text: SqlText,
+  statement: ParsedStatement,
+  opts: { dryRun: boolean; maximumBytesBilled?: number },
+): Promise<ExecutionResult> {
+  // Parse locations are offsets in the whole script: re-parse the statement alone for offsets in `text`.
+  const kind = statement.kinds[statement.kinds.length - 1];
+  if (kind === "astVariableDeclarationNode" || kind === "astSingleAssignmentNode") {
+    const ast = await runtime.engine.parseNext(text.text, 0);
+    const { node } = unwrap(ast.statement);
+    if (kind === "astVariableDeclarationNode") await declare(runtime, scope, text, node);
+    else await assign(runtime, scope, text, node);
+    return { statementType: "SCRIPT", totalBytesProcessed: 0 };
+  }
+  const ast = await runtime.engine.parse(text.text);
+  const { node } = unwrap(ast);
+  const { dryRun } = opts;
+  switch (kind) {
+    case "astQueryStatementNode": {
+      const result = await runQuery(runtime, scope, text, { ast, dryRun, maximumBytesBilled: opts.maximumBytesBilled });
+      return {
+        statementType: "SELECT",
+        schema: result.schema,
+        rows: result.rows,
+        totalBytesProcessed: result.cacheHit ? 0 : result.bytes,
+        cacheHit: result.cacheHit,
+      };
+    }
+    case "astCreateSchemaStatementNode":
+      return ddlResult(await createSchema(runtime, scope, text, dryRun));
+    case "astCreateTableStatementNode":
+    case "astCreateViewStatementNode":
+      return ddlResult(await createTableOrView(runtime, scope, text, ast, dryRun));
+    case "astAlterTableStatementNode":
+      return ddlResult(await alterTable(runtime, scope, text, node, dryRun));
+    case "astDropStatementNode":
+      return ddlResult(drop(runtime, scope, node, dryRun));
+    case "astInsertStatementNode":
+    case "astUpdateStatementNode":
+    case "astDeleteStatementNode": {
+      const dmlKind = kind === "astInsertStatementNode" ? "INSERT" : kind === "astUpdateStatementNode" ? "UPDATE" : "DELETE";
+      return dmlResult(await modify(runtime, scope, text, ast, node, dmlKind, dryRun));
+    }
+    case "astMergeStatementNode":
+      return dmlResult(await merge(runtime, scope, text, ast, node, dryRun));
+    case "astTruncateStatementNode":
+      return dmlResult(await truncate(runtime, scope, node, dryRun));
+    default:
+      throw new Error(`unreachable: ${kind}`);
+  }
+}
+
+const unwrap = (ast: Record<string, unknown>): { node: Record<string, unknown> } => nodeKinds(ast);
+
+function ddlResult(outcome: { statementType: ExecutionResult["statementType"]; target?: ExecutionResult["ddlTargetTable"]; bytes: number }): ExecutionResult {
+  return { statementType: outcome.statementType, ddlTargetTable: outcome.target, totalBytesProcessed: outcome.bytes };
+}
+
+function dmlResult(outcome: { statementType: ExecutionResult["statementType"]; target: ExecutionResult["ddlTargetTable"]; affected: number; bytes: number }): ExecutionResult {
+  return {
+    statementType: outcome.statementType,
+    ddlTargetTable: outcome.target,
+    numDmlAffectedRows: outcome.affected,
+    totalBytesProcessed: outcome.bytes,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Names as BigQuery resolves them: `p.d.t`, `p`.`d`.`t` and p.d.t alike;
+ * d.t against the request's project; t against the default dataset.
+ */
+import { invalidQuery, notFound, unsupported } from "../errors";
+import type { DatasetRef, QueryParameter, TableRef } from "../model";
+import type { EngineConstant } from "../engine";
+
+/** What every statement of a request shares. */
+export interface StatementScope {
+  projectId: string;
+  defaultDataset?: DatasetRef;
+  params: QueryParameter[];
+  /** Script variables (DECLARE), visible to SQL as named constants. */
+  variables: Map<string, EngineConstant>;
+  deadlineMs?: number;
+}
+
+const parts = (segments: string[]): string[] => segments.flatMap((s) => s.split("."));
+
+export function resolveTableName(segments: string[], scope: Pick<StatementScope, "projectId" | "defaultDataset">): TableRef {
+  const p = parts(segments);
+  if (p.some((s) => s.toUpperCase() === "INFORMATION_SCHEMA")) {
+    throw unsupported(`The local BigQuery does not provide INFORMATION_SCHEMA views (${segments.join(".")}); use the tables and datasets REST calls instead`);
+  }
+  if (p.length === 3) return { projectId: p[0], datasetId: p[1], tableId: p[2] };
+  if (p.length === 2) return { projectId: scope.projectId, datasetId: p[0], tableId: p[1] };
+  if (p.length === 1) {
+    if (!scope.defaultDataset) {
+      throw invalidQuery(`Table "${p[0]}" must be qualified with a dataset (e.g. dataset.table).`);
+    }
+    return { ...scope.defaultDataset, tableId: p[0] };
+  }
+  throw invalidQuery(`Invalid table name: ${segments.join(".")}`);
+}
+
+export function resolveDatasetName(segments: string[], scope: Pick<StatementScope, "projectId">): DatasetRef {
+  const p = parts(segments);
+  if (p.length === 2) return { projectId: p[0], datasetId: p[1] };
+  if (p.length === 1) return { projectId: scope.projectId, datasetId: p[0] };
+  throw invalidQuery(`Invalid dataset name: ${segments.join(".")}`);
+}
+
+export const tableKey = (ref: TableRef): string => `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
+
+export const tableNotFound = (ref: TableRef): Error =>
+  notFound(`Not found: Table ${ref.projectId}:${ref.datasetId}.${ref.tableId} was not found in location US`);
+
+export const datasetNotFound = (ref: DatasetRef): Error =>
+  notFound(`Not found: Dataset ${ref.projectId}:${ref.datasetId} was not found in location US`);

@@ -1,0 +1,83 @@
+/**
+ * The local BigQuery's public entry: opens the store in dataDir, starts the
+ * ZetaSQL engine and the executor, and serves the REST API until stop().
+ */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import pino from "pino";
+import { startEngine } from "./engine";
+import { createExecutor } from "./execution";
+import type { Executor } from "./execution/executor";
+import { buildServer } from "./http/server";
+import { JobRegistry } from "./jobs/job_registry";
+import type { ServiceContext } from "./rest/context";
+import { restRoutes } from "./rest/routes";
+import { openStore } from "./storage/sqlite_store";
+
+export interface LocalBigQueryOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default: a fresh temporary directory. */
+  dataDir?: string;
+  /** No log output. */
+  quiet?: boolean;
+}
+
+export interface LocalBigQuery {
+  /** http://HOST:PORT, the BIGQUERY_EMULATOR_HOST value. */
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** The SQLite file inside the data directory. */
+export const STORE_FILE = "bigquery.sqlite";
+
+export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promise<LocalBigQuery> {
+  const host = opts.host ?? "127.0.0.1";
+  const dataDir = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), "local-bigquery-")));
+  mkdirSync(dataDir, { recursive: true });
+  const logger = pino({ level: opts.quiet ? "silent" : "info", base: undefined });
+
+  const store = openStore(join(dataDir, STORE_FILE));
+  const engine = await startEngine({ log: (m) => logger.warn(m) }).catch((error: unknown) => {
+    store.close();
+    throw error;
+  });
+  const created = createExecutor({ store, engine });
+  // Cleared on stop, so jobs arriving during shutdown fail cleanly instead of using a closed engine.
+  let executor: Executor | undefined = created;
+
+  const ctx: ServiceContext = { store, jobs: new JobRegistry(() => executor), executor: () => executor, now: Date.now };
+  const app = buildServer(restRoutes(ctx), { logger });
+  try {
+    await app.listen({ port: opts.port ?? 0, host });
+  } catch (error) {
+    await created.close();
+    await engine.stop();
+    store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : (opts.port ?? 0);
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await app.close();
+      await ctx.jobs.drain(5_000);
+      const running = executor;
+      executor = undefined;
+      await running?.close();
+      await engine.stop();
+      store.close();
+    })();
+    return stopping;
+  };
+  return { url, port, dataDir, stop };
+}

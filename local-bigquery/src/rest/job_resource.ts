@@ -1,0 +1,71 @@
+/** A query job as BigQuery's REST Job resource and its query results pages. */
+import { schemaToRest } from "../encoding/schema";
+import { encodeRows } from "../encoding/cells";
+import type { ExecutionResult } from "../execution/executor";
+import { errorProto } from "../http/error_body";
+import type { Job } from "../jobs/job_registry";
+import { encodePageToken, fitToBudget, pageWindow, type PageRequest } from "./paging";
+
+export function jobReference(job: Job): Record<string, string> {
+  return { projectId: job.spec.projectId, jobId: job.spec.jobId, location: job.spec.location };
+}
+
+export function queryStatistics(result: ExecutionResult | undefined): Record<string, unknown> {
+  if (!result) return {};
+  const bytes = String(result.totalBytesProcessed ?? 0);
+  const stats: Record<string, unknown> = {
+    totalBytesProcessed: bytes,
+    totalBytesBilled: result.cacheHit ? "0" : bytes,
+    cacheHit: result.cacheHit ?? false,
+    statementType: result.statementType,
+    totalSlotMs: "0",
+  };
+  if (result.schema) stats.schema = { fields: schemaToRest(result.schema) };
+  if (result.numDmlAffectedRows !== undefined) stats.numDmlAffectedRows = String(result.numDmlAffectedRows);
+  if (result.ddlTargetTable) stats.ddlTargetTable = { ...result.ddlTargetTable };
+  return stats;
+}
+
+export function jobResource(job: Job): Record<string, unknown> {
+  const { projectId, jobId, location } = job.spec;
+  const status: Record<string, unknown> = { state: job.state };
+  if (job.error) {
+    status.errorResult = errorProto(job.error);
+    status.errors = [errorProto(job.error)];
+  }
+  const statistics: Record<string, unknown> = {
+    creationTime: String(job.creationTime),
+    startTime: String(job.startTime),
+    query: queryStatistics(job.result),
+  };
+  if (job.endTime !== undefined) statistics.endTime = String(job.endTime);
+  if (job.result) statistics.totalBytesProcessed = String(job.result.totalBytesProcessed ?? 0);
+  return {
+    kind: "bigquery#job",
+    id: `${projectId}:${location}.${jobId}`,
+    jobReference: jobReference(job),
+    configuration: { ...job.spec.configuration, jobType: "QUERY" },
+    status,
+    statistics,
+    user_email: "local-bigquery@localhost",
+  };
+}
+
+/** The results part shared by jobs.query and getQueryResults: schema, one page of rows, totals. */
+export function resultsPage(result: ExecutionResult, page: PageRequest, int64Timestamp: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    totalBytesProcessed: String(result.totalBytesProcessed ?? 0),
+    cacheHit: result.cacheHit ?? false,
+  };
+  if (result.numDmlAffectedRows !== undefined) out.numDmlAffectedRows = String(result.numDmlAffectedRows);
+  if (!result.schema) return out;
+  const all = result.rows ?? [];
+  const { offset, limit } = pageWindow(page);
+  const slice = all.slice(offset, offset + limit);
+  const count = fitToBudget(slice);
+  out.schema = { fields: schemaToRest(result.schema) };
+  out.totalRows = String(all.length);
+  out.rows = encodeRows(slice.slice(0, count), result.schema, { int64Timestamp });
+  if (offset + count < all.length) out.pageToken = encodePageToken(offset + count);
+  return out;
+}

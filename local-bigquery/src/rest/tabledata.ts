@@ -1,0 +1,81 @@
+/** tabledata.insertAll and tabledata.list. */
+import { z } from "zod";
+import { invalid, unsupported } from "../errors";
+import { encodeRows } from "../encoding/cells";
+import { decodeInsertRows } from "../encoding/insert_rows";
+import { ok, type RequestParts, type Route } from "../http/route";
+import type { Field, Row, TableRef } from "../model";
+import type { ServiceContext } from "./context";
+import { encodePageToken, fitToBudget, pageWindow } from "./paging";
+import { nonNegativeInt, queryBool, queryString } from "./request_values";
+import { requireTable } from "./tables";
+
+const refOf = (params: Record<string, string>): TableRef => ({
+  projectId: params.projectId,
+  datasetId: params.datasetId,
+  tableId: params.tableId,
+});
+
+const insertAllBody = z.object({
+  rows: z.array(z.object({ insertId: z.union([z.string(), z.number()]).optional(), json: z.unknown() })).optional(),
+  skipInvalidRows: z.boolean().optional(),
+  ignoreUnknownValues: z.boolean().optional(),
+  templateSuffix: z.string().optional(),
+});
+
+function insertAll(ctx: ServiceContext, req: RequestParts): Record<string, unknown> {
+  const ref = refOf(req.params);
+  const parsed = insertAllBody.safeParse(req.body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(`Invalid insertAll request at ${issue?.path.join(".") || "body"}: ${issue?.message ?? "malformed"}`);
+  }
+  const body = parsed.data;
+  if (body.templateSuffix) throw unsupported("templateSuffix is not supported by the local BigQuery: insert into the target table directly");
+  const table = requireTable(ctx, ref);
+  if (table.type !== "TABLE") throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a view`);
+  if (!body.rows || body.rows.length === 0) throw invalid("No rows present in the request.", "rows");
+  const decoded = decodeInsertRows(body.rows, table.schema, body);
+  if (decoded.rows.length > 0) ctx.store.appendRows(ref, decoded.rows, decoded.insertIds);
+  const out: Record<string, unknown> = { kind: "bigquery#tableDataInsertAllResponse" };
+  if (decoded.insertErrors.length > 0) out.insertErrors = decoded.insertErrors;
+  return out;
+}
+
+/** selectedFields ("a,b") keeps those top-level columns, in schema order. */
+function selectFields(schema: Field[], selected: string | undefined): { fields: Field[]; indexes: number[] } {
+  if (!selected) return { fields: schema, indexes: schema.map((_, i) => i) };
+  const wanted = new Set(selected.split(",").map((s) => s.trim().split(".")[0].toLowerCase()));
+  const indexes = schema.flatMap((f, i) => (wanted.has(f.name.toLowerCase()) ? [i] : []));
+  return { fields: indexes.map((i) => schema[i]), indexes };
+}
+
+function list(ctx: ServiceContext, req: RequestParts): Record<string, unknown> {
+  const ref = refOf(req.params);
+  const table = requireTable(ctx, ref);
+  if (table.type !== "TABLE") throw invalid(`Cannot list a table of type VIEW: ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
+  const { offset, limit } = pageWindow({
+    pageToken: queryString(req, "pageToken"),
+    startIndex: nonNegativeInt(queryString(req, "startIndex"), "startIndex"),
+    maxResults: nonNegativeInt(queryString(req, "maxResults"), "maxResults"),
+  });
+  const total = ctx.store.countRows(ref);
+  const stored = limit === 0 ? [] : ctx.store.readRows(ref, { offset, limit });
+  const { fields, indexes } = selectFields(table.schema, queryString(req, "selectedFields"));
+  const rows: Row[] = stored.map((r) => indexes.map((i) => r.cells[i] ?? null));
+  const count = fitToBudget(rows);
+  const body: Record<string, unknown> = { kind: "bigquery#tableDataList", totalRows: String(total) };
+  if (count > 0) {
+    body.rows = encodeRows(rows.slice(0, count), fields, { int64Timestamp: queryBool(req, "formatOptions.useInt64Timestamp") });
+  }
+  if (offset + count < total) body.pageToken = encodePageToken(offset + count);
+  return body;
+}
+
+export function tabledataRoutes(ctx: ServiceContext): Route[] {
+  const base = "/projects/:projectId/datasets/:datasetId/tables/:tableId";
+  return [
+    { method: "POST", url: `${base}/insertAll`, handler: (req) => ok(insertAll(ctx, req)) },
+    { method: "GET", url: `${base}/data`, handler: (req) => ok(list(ctx, req)) },
+  ];
+}

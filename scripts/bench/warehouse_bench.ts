@@ -1,0 +1,96 @@
+/**
+ * Warehouse benchmark (figures printed, nothing asserted): on a fresh local BigQuery, the wall time of
+ * the whole `dataform run` (first and second run), then `SELECT * FROM latest_order_v` over growing
+ * orders_raw sizes (1,000, 10,000, ... rows), up to the largest size the local BigQuery can read.
+ *
+ *   npx tsx scripts/bench/warehouse_bench.ts [maxRows]
+ */
+import { createHash } from "node:crypto";
+import { BigQuery } from "@google-cloud/bigquery";
+import { startLocalBigQuery } from "../../local-bigquery/src";
+import { DATASET, GCP_PROJECT, runDataform, tableName } from "../../test/support/warehouse";
+
+const SIZES = [1_000, 10_000, 20_000, 30_000, 50_000, 75_000, 100_000, 150_000, 200_000];
+const STATUSES = ["Pending", "Processing", "Shipped", "Delivered"];
+const VERSIONS_PER_ORDER = 4;
+const INSERT_CHUNK = 2_000;
+
+/** Row `index` of an orders-like history: 4 versions per order, one every 10 minutes, SHA-256 event ids. */
+function row(index: number): Record<string, unknown> {
+  const orderNumber = Math.floor(index / VERSIONS_PER_ORDER);
+  const version = index % VERSIONS_PER_ORDER;
+  const orderId = `order-${String(orderNumber).padStart(8, "0")}`;
+  const base = Date.UTC(2025, 0, 1) + orderNumber * 1000;
+  const eventTime = new Date(base + version * 600_000).toISOString();
+  const status = STATUSES[version];
+  const details = `${(orderNumber % 5) + 1} items, standard shipping`;
+  const eventId = createHash("sha256").update(`${orderId}|${status}|${eventTime}`).digest("hex");
+  return {
+    event_id: eventId,
+    order_id: orderId,
+    order_date: new Date(base).toISOString(),
+    order_details: details,
+    order_status: status,
+    updated_at: eventTime,
+    ingested_at: new Date(base + version * 600_000 + 250).toISOString(),
+    raw_payload: JSON.stringify({ order_id: orderId, order_status: status, order_details: details, updated_at: eventTime }),
+    request_id: `req-${index}`,
+    caller: "bench",
+  };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, performance.now() - start];
+}
+
+const ms = (value: number): string => `${value.toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  const maxRows = Number(process.argv[2] ?? SIZES[SIZES.length - 1]);
+  const local = await startLocalBigQuery({ quiet: true });
+  try {
+    const bigquery = new BigQuery({ projectId: GCP_PROJECT, apiEndpoint: local.url });
+    console.log(`local BigQuery at ${local.url}`);
+
+    for (const label of ["first (fresh warehouse)", "second (warehouse exists)"]) {
+      const [result, wall] = await timed(() => runDataform("run", [], { url: local.url }));
+      if (result.code !== 0) throw new Error(`dataform run failed:\n${result.stdout}\n${result.stderr}`);
+      console.log(`dataform run, ${label}: ${ms(wall)} wall`);
+    }
+
+    const table = bigquery.dataset(DATASET).table("orders_raw");
+    let stored = 0;
+    let largestWorking = 0;
+    for (const size of SIZES.filter((candidate) => candidate <= maxRows)) {
+      let insertMs = 0;
+      while (stored < size) {
+        const chunk = Array.from({ length: Math.min(INSERT_CHUNK, size - stored) }, (_, i) => ({ insertId: `bench-${stored + i}`, json: row(stored + i) }));
+        const [, took] = await timed(() => table.insert(chunk, { raw: true }));
+        insertMs += took;
+        stored += chunk.length;
+      }
+      try {
+        const query = `SELECT * FROM ${tableName("latest_order_v")}`;
+        const [[rows], cold] = await timed(() => bigquery.query(query));
+        const [, warm] = await timed(() => bigquery.query(query));
+        largestWorking = size;
+        console.log(
+          `orders_raw ${size.toLocaleString("en-US")} rows (inserted in ${ms(insertMs)}): SELECT * FROM latest_order_v -> ${rows.length.toLocaleString("en-US")} rows, ${ms(cold)} first, ${ms(warm)} repeated`,
+        );
+      } catch (error) {
+        console.log(`orders_raw ${size.toLocaleString("en-US")} rows: SELECT * FROM latest_order_v failed: ${(error as Error).message}`);
+        break;
+      }
+    }
+    console.log(`largest orders_raw that latest_order_v could read: ${largestWorking.toLocaleString("en-US")} rows (sizes tried up to ${maxRows.toLocaleString("en-US")})`);
+  } finally {
+    await local.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

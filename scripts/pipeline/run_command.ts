@@ -1,0 +1,33 @@
+/** Runs one command with inherited output and turns a non-zero exit into an error. */
+import { spawn } from "node:child_process";
+
+/** A command that ran and failed; `exitCode` is what the pipeline exits with. */
+export class CommandFailed extends Error {
+  override name = "CommandFailed";
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Shell-like rendering for logs only; nothing is ever run through a shell. */
+export const renderCommand = (command: string, args: readonly string[]): string =>
+  [command, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+
+export const runCommand = (command: string, args: readonly string[], options: RunOptions): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: "inherit" });
+    child.once("error", (err) => reject(new CommandFailed(`${command} could not start: ${err.message}`, 127)));
+    child.once("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else if (signal) reject(new CommandFailed(`${command} was killed by ${signal}`, 1));
+      else reject(new CommandFailed(`${command} exited with code ${code}`, code ?? 1));
+    });
+  });
