@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import type { startLocalBigQuery } from "../local-bigquery/src/index";
 import { loadCloudBuild, parseKeyValueList, resolveStep, type BuildStep } from "./pipeline/cloudbuild_config";
 import { CHECK_STEPS, LOCAL_STEPS, type LocalContext } from "./pipeline/local_steps";
-import { CommandFailed } from "./pipeline/run_command";
+import { CommandFailed, stopChildren } from "./pipeline/run_command";
 
 /** Built-in substitutions as a local build sees them. */
 export const LOCAL_BUILT_INS: Readonly<Record<string, string>> = {
@@ -101,6 +101,15 @@ const offlineEnv = (workDir: string): NodeJS.ProcessEnv => {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+let interruptedBy: NodeJS.Signals | undefined;
+
+/** Stops the running step and runs no further one; main then cleans up and exits 130. */
+const interrupt = (signal: NodeJS.Signals): void => {
+  console.error(`\npipeline:local: ${signal}, stopping`);
+  interruptedBy = signal;
+  stopChildren(signal);
+};
+
 export const main = async (argv: readonly string[]): Promise<number> => {
   const repoDir = resolve(__dirname, "..");
   let plan: Plan | "help";
@@ -137,6 +146,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   let exitCode = 0;
   try {
     for (const [i, { step, skipped }] of plan.steps.entries()) {
+      if (interruptedBy) break;
       const local = LOCAL_STEPS[step.id];
       const label = `[${i + 1}/${plan.steps.length}] ${step.id}`;
       if (skipped) {
@@ -149,7 +159,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       try {
         await local.run(step, ctx);
       } catch (err) {
-        exitCode = err instanceof CommandFailed ? err.exitCode || 1 : 1;
+        exitCode = interruptedBy ? 130 : err instanceof CommandFailed ? err.exitCode || 1 : 1;
         console.error(`✘ ${step.id} failed after ${seconds(Date.now() - started)}: ${(err as Error).message}`);
         results.push(`  FAILED   ${step.id}`);
         break;
@@ -161,14 +171,16 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     await bigquery?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
+  if (interruptedBy) exitCode = 130;
   const notRun = plan.steps.slice(results.length).map(({ step }) => `  not run  ${step.id}`);
   console.log(`\npipeline:local ${exitCode === 0 ? "passed" : "FAILED"}\n${[...results, ...notRun].join("\n")}`);
   return exitCode;
 };
 
 if (require.main === module) {
-  // Ctrl-C reaches the running step's process too; it fails, and the finally above cleans up.
-  process.on("SIGINT", () => console.error("\npipeline:local: interrupted"));
+  // Stop the running step's process; its step fails and the finally above stops the local
+  // BigQuery and removes the temp dir. (Ctrl-C reaches the child as well; that is harmless.)
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => interrupt(signal));
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

@@ -25,7 +25,7 @@ if ((!DRY_RUN)) && ! succeeds gcloud functions describe "$FUNCTION_NAME" --regio
   exit 0
 fi
 
-for member in "${MEMBERS[@]}"; do
+for member in ${MEMBERS[@]+"${MEMBERS[@]}"}; do
   if prints_something gcloud run services get-iam-policy "$FUNCTION_NAME" --region="$REGION" --project="$PROJECT" \
     --flatten='bindings[].members' --filter="bindings.role=roles/run.invoker AND bindings.members=$member" \
     --format='value(bindings.role)'; then

@@ -1,6 +1,10 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables set here are read by the scripts that source this file
 # Sourced by every setup script: the shared options, --dry-run, and the check-then-change
 # helpers that make a second run change nothing. Not meant to be run on its own.
+#
+# Written for bash 3.2 and later (macOS still ships 3.2): e.g. an empty array is expanded as
+# ${A[@]+"${A[@]}"} under `set -u`.
 #
 # The defaults equal the substitution defaults in cloudbuild.yaml (test/pipeline/setup.test.ts
 # checks it), so what setup creates is what the build uses.
@@ -92,7 +96,7 @@ parse_flags() {
   [[ "$RUNTIME_SA" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || die_usage "--runtime-sa '$RUNTIME_SA' is not a service account id"
   [[ "$DEPLOYER_SA" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || die_usage "--deployer-sa '$DEPLOYER_SA' is not a service account id"
   local member
-  for member in "${MEMBERS[@]}"; do
+  for member in ${MEMBERS[@]+"${MEMBERS[@]}"}; do
     [[ "$member" =~ ^(user|serviceAccount|group|domain):.+$ ]] ||
       die_usage "--member '$member' must be user:EMAIL, serviceAccount:EMAIL, group:EMAIL or domain:DOMAIN"
   done

@@ -10,7 +10,7 @@ import { BigQuery } from "@google-cloud/bigquery";
 import { startLocalBigQuery } from "../../local-bigquery/src";
 import { DATASET, GCP_PROJECT, runDataform, tableName } from "../../test/support/warehouse";
 
-const SIZES = [1_000, 10_000, 20_000, 30_000, 50_000, 75_000, 100_000, 150_000, 200_000];
+const SIZES = [1_000, 10_000, 20_000, 21_000, 22_000, 23_000, 24_000, 25_000, 30_000, 50_000, 100_000, 200_000];
 const STATUSES = ["Pending", "Processing", "Shipped", "Delivered"];
 const VERSIONS_PER_ORDER = 4;
 const INSERT_CHUNK = 2_000;

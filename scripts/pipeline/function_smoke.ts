@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
-import { CommandFailed } from "./run_command";
+import { CommandFailed, track } from "./run_command";
 
 export interface SmokeOptions {
   repoDir: string;
@@ -40,7 +40,7 @@ export const smokeTestFunction = async (options: SmokeOptions): Promise<void> =>
   const bin = join(options.repoDir, "node_modules", ".bin", "functions-framework");
   const args = [`--target=${options.target}`, `--port=${port}`];
   options.log(`functions-framework ${args.join(" ")}  (source: package.json "main")`);
-  const child = spawn(bin, args, { cwd: options.repoDir, env: { ...options.env, PORT: String(port) }, stdio: "inherit" });
+  const child = track(spawn(bin, args, { cwd: options.repoDir, env: { ...options.env, PORT: String(port) }, stdio: "inherit" }));
   let exited: string | undefined;
   child.once("exit", (code, signal) => {
     exited = `the function exited (${signal ?? `code ${code}`})`;

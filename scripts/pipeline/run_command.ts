@@ -1,5 +1,19 @@
 /** Runs one command with inherited output and turns a non-zero exit into an error. */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+
+const running = new Set<ChildProcess>();
+
+/** Remembers a child until it exits, so an interrupted pipeline can stop it (see stopChildren). */
+export const track = (child: ChildProcess): ChildProcess => {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
+};
+
+/** Passes a signal on to every command still running; each then fails its step. */
+export const stopChildren = (signal: NodeJS.Signals): void => {
+  for (const child of running) child.kill(signal);
+};
 
 /** A command that ran and failed; `exitCode` is what the pipeline exits with. */
 export class CommandFailed extends Error {
@@ -23,7 +37,7 @@ export const renderCommand = (command: string, args: readonly string[]): string 
 
 export const runCommand = (command: string, args: readonly string[], options: RunOptions): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: "inherit" });
+    const child = track(spawn(command, args, { cwd: options.cwd, env: options.env, stdio: "inherit" }));
     child.once("error", (err) => reject(new CommandFailed(`${command} could not start: ${err.message}`, 127)));
     child.once("exit", (code, signal) => {
       if (code === 0) resolve();

@@ -1,6 +1,5 @@
 /** `npm run looker:link`: the Linking API URL, taken apart with URL/URLSearchParams. */
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { DASHBOARD_VIEWS, lookerStudioLink, main } from "../../scripts/looker_link";
@@ -46,11 +45,18 @@ test("the dataset defaults to ecommerce_orders and survives odd characters in th
   expect(new Set(Object.values(dataSources(url)).map((s) => s.datasetId))).toEqual(new Set(["ecommerce_orders"]));
 });
 
-test("the views named are the ones Dataform defines", () => {
-  const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [f]));
-  const definitions = files(join(ROOT, "definitions"));
-  for (const { view } of DASHBOARD_VIEWS) expect(definitions).toContain(`${view}.sqlx`);
+test("the views and the columns the dashboard uses are ones Dataform defines and documents", () => {
+  const compiled = spawnSync(join(ROOT, "node_modules", ".bin", "dataform"), ["compile", "--json"], { cwd: ROOT, encoding: "utf8" });
+  expect(compiled.status).toBe(0);
+  const graph = JSON.parse(compiled.stdout) as {
+    tables: Array<{ target: { name: string }; type: string; actionDescriptor?: { columns?: Array<{ path: string[] }> } }>;
+  };
+  for (const { view, fields } of DASHBOARD_VIEWS) {
+    const table = graph.tables.find((t) => t.target.name === view);
+    expect(table?.type).toBe("view");
+    const columns = (table?.actionDescriptor?.columns ?? []).map((c) => c.path.join("."));
+    expect({ view, missing: fields.filter((f) => !columns.includes(f)) }).toEqual({ view, missing: [] });
+  }
 });
 
 describe("command line", () => {

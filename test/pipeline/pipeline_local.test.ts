@@ -1,13 +1,19 @@
 /**
- * `npm run pipeline:local`: the plan it derives from cloudbuild.yaml, and one real run of the
+ * `npm run pipeline:local`: the plan it derives from cloudbuild.yaml, one real run of the
  * steps after the checks (Dataform compile, credentials, unit tests, run; the function built
- * and called) against a local BigQuery.
+ * and called) against a local BigQuery, and the build's own `dataform run` command line
+ * failing on a failing assertion.
  */
+import { BigQuery } from "@google-cloud/bigquery";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
+import { startLocalBigQuery, type LocalBigQuery } from "../../local-bigquery/src/index";
 import { loadCloudBuild } from "../../scripts/pipeline/cloudbuild_config";
-import { CHECK_STEPS } from "../../scripts/pipeline/local_steps";
+import { CHECK_STEPS, LOCAL_STEPS, type LocalContext } from "../../scripts/pipeline/local_steps";
+import { CommandFailed } from "../../scripts/pipeline/run_command";
 import { planPipeline } from "../../scripts/pipeline_local";
 
 const ROOT = resolve(__dirname, "../..");
@@ -74,3 +80,53 @@ test("runs the pipeline after the checks against a local BigQuery, ending with P
   expect(output).toMatch(/POST \/ -> 200 /);
   expect(output).toMatch(/GET \/\?order_id=PIPELINE-LOCAL-\d+ -> 200 /);
 }, 300_000);
+
+describe("the dataform-run step of cloudbuild.yaml", () => {
+  let bigquery: LocalBigQuery;
+  let workDir: string;
+  let ctx: LocalContext;
+  const steps = () => {
+    const p = plan([]);
+    return (id: string) => {
+      const found = p.steps.find((s) => s.step.id === id);
+      if (!found) throw new Error(`no step ${id}`);
+      return found.step;
+    };
+  };
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), "pipeline-step-"));
+    bigquery = await startLocalBigQuery({ port: 0, dataDir: join(workDir, "bigquery"), quiet: true });
+    ctx = {
+      repoDir: ROOT,
+      workDir,
+      env: { ...process.env, METADATA_SERVER_DETECTION: "none" },
+      bigquery: async () => bigquery.url,
+      log: () => undefined,
+    };
+  });
+  afterAll(async () => {
+    await bigquery?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test("fails (so the build stops before the deploy) when an assertion fails, and keeps orders_raw's rows", async () => {
+    const step = steps();
+    await LOCAL_STEPS["dataform-credentials"].run(step("dataform-credentials"), ctx);
+    await LOCAL_STEPS["dataform-run"].run(step("dataform-run"), ctx);
+
+    // A version written around the function, with a status outside the canonical list.
+    const client = new BigQuery({ projectId: "local-project", apiEndpoint: bigquery.url });
+    const dataset = config.substitutions._DATASET;
+    await client.query({
+      query: `INSERT INTO \`local-project.${dataset}.orders_raw\` (event_id, order_id, order_date, order_status, ingested_at)
+              VALUES ('e-lost-1', 'LOST-1', TIMESTAMP '2026-01-01 10:00:00+00', 'Lost', TIMESTAMP '2026-01-01 10:00:05+00')`,
+    });
+
+    const run = LOCAL_STEPS["dataform-run"].run(step("dataform-run"), ctx);
+    await expect(run).rejects.toBeInstanceOf(CommandFailed);
+    await expect(run).rejects.toMatchObject({ exitCode: expect.any(Number) });
+    const [rows] = await client.query({ query: `SELECT order_id FROM \`local-project.${dataset}.orders_raw\`` });
+    expect(rows).toEqual([{ order_id: "LOST-1" }]);
+  }, 120_000);
+});

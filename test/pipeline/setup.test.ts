@@ -209,6 +209,33 @@ describe("a first run on an empty project", () => {
     for (const [name, value] of Object.entries(substitutions)) expect(DEFAULTS[name]).toBe(value);
   });
 
+  test("spells every flag the way its gcloud or bq command documents it", () => {
+    // From the gcloud and bq reference pages of each command the scripts use.
+    const FLAGS: Array<[RegExp, string[]]> = [
+      [/^gcloud services list$/, ["--enabled", "--project", "--format"]],
+      [/^gcloud services enable( \S+)+$/, ["--project"]],
+      [/^gcloud iam service-accounts (describe|create) \S+$/, ["--project", "--display-name"]],
+      [/^gcloud (projects|iam service-accounts) get-iam-policy \S+$/, ["--project", "--flatten", "--filter", "--format"]],
+      [/^gcloud (projects|iam service-accounts) add-iam-policy-binding \S+$/, ["--project", "--member", "--role", "--condition", "--quiet"]],
+      [/^gcloud builds triggers describe \S+$/, ["--project"]],
+      [
+        /^gcloud builds triggers create github$/,
+        ["--project", "--name", "--description", "--repo-owner", "--repo-name", "--branch-pattern", "--build-config", "--service-account", "--include-logs-with-status", "--substitutions"],
+      ],
+      [/^bq (show|mk) \S+$/, ["--project_id", "--location", "--format", "--dataset", "--description"]],
+      [/^bq query \S.*$/, ["--project_id", "--location", "--format", "--use_legacy_sql"]],
+    ];
+    for (const c of first.calls) {
+      const words = c.argv.filter((a) => !a.startsWith("--"));
+      const command = [c.tool, ...words].join(" ");
+      const known = FLAGS.find(([re]) => re.test(command));
+      expect({ command, known: known !== undefined }).toEqual({ command, known: true });
+      for (const flag of c.argv.filter((a) => a.startsWith("--")).map((a) => a.split("=")[0])) {
+        expect({ command, flag, allowed: known?.[1].includes(flag) }).toEqual({ command, flag, allowed: true });
+      }
+    }
+  });
+
   test("a second run changes nothing", () => {
     const second = setup("all.sh", [`--project=${PROJECT}`, ...REPO]);
     expect(second.status).toBe(0);

@@ -33,7 +33,9 @@ let credentialsFile: string | undefined;
 /** A .df-credentials.json for the local BigQuery, outside the project. */
 function credentials(): string {
   if (!credentialsFile) {
-    credentialsFile = join(mkdtempSync(join(tmpdir(), "df-creds-")), "credentials.json");
+    const dir = mkdtempSync(join(tmpdir(), "df-creds-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    credentialsFile = join(dir, "credentials.json");
     writeFileSync(credentialsFile, JSON.stringify({ projectId: GCP_PROJECT, location: "US" }));
   }
   return credentialsFile;

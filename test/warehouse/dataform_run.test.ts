@@ -255,7 +255,7 @@ describe("orders_raw created by an older version of the project", () => {
   });
 
   it("is upgraded in place by dataform run: new columns added, rows kept", async () => {
-    await bigquery.query(`CREATE SCHEMA ${GCP_PROJECT}.${DATASET}`);
+    await bigquery.query(`CREATE SCHEMA \`${GCP_PROJECT}.${DATASET}\``);
     await bigquery.query(`CREATE TABLE ${tableName("orders_raw")} (
       event_id STRING NOT NULL, order_id STRING NOT NULL, order_date TIMESTAMP NOT NULL, order_details STRING,
       order_status STRING NOT NULL, updated_at TIMESTAMP, ingested_at TIMESTAMP NOT NULL

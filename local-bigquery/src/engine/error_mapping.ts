@@ -2,6 +2,7 @@
 import { status, type ServiceError } from "@grpc/grpc-js";
 import { BigQueryError, invalidQuery, unsupported } from "../errors";
 
+const capital = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const ENGINE = "the local BigQuery engine (ZetaSQL's reference implementation)";
 
 /** "msg [at 3:7]" (ZetaSQL) -> "msg at [3:7]" (BigQuery). */
@@ -21,11 +22,11 @@ export function mapGrpcError(error: ServiceError, deadlineMs: number): BigQueryE
         return invalidQuery(`${details} (${ENGINE} may lack this BigQuery function)`);
       }
       if (/Unsupported built-in function|optional function implementation which is not present/i.test(details)) {
-        return unsupported(`${ENGINE} does not implement this function: ${details}`);
+        return unsupported(`${capital(ENGINE)} does not implement this: ${details}`);
       }
       return invalidQuery(details);
     case status.UNIMPLEMENTED:
-      return unsupported(`Not supported by ${ENGINE}: ${details}`);
+      return unsupported(`${capital(ENGINE)} does not implement this: ${details}`);
     case status.DEADLINE_EXCEEDED:
       return new BigQueryError("timeout", `The statement did not finish within ${deadlineMs} ms`);
     case status.RESOURCE_EXHAUSTED:

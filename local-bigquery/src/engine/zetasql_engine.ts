@@ -10,8 +10,9 @@ import { bigQueryMessage } from "./error_mapping";
 import { languageOptions, type LanguageOptions } from "./language_options";
 import { fieldOf, parameterTypeOf, typeOf, type TypeProto } from "./types";
 import { fromValueProto, toValueProto, type ValueProto } from "./values";
-import { MAX_REQUEST_BYTES, TooLargeRequestError, ZetaSqlClient } from "./zetasql_client";
-import { ZetaSqlProcess } from "./zetasql_process";
+import type { ZetaSqlClient } from "./zetasql_client";
+import { MAX_REQUEST_BYTES, TooLargeRequestError } from "./zetasql_client";
+import type { ZetaSqlProcess } from "./zetasql_process";
 
 export interface EngineColumn {
   name: string;
@@ -84,7 +85,9 @@ interface SimpleColumnProto {
 }
 
 export class ZetaSqlEngine implements Engine {
-  private options: Promise<LanguageOptions> | undefined;
+  private optionsPromise: Promise<LanguageOptions> | undefined;
+  /** Set once language() has resolved. */
+  private options: LanguageOptions | undefined;
 
   constructor(
     private readonly process: ZetaSqlProcess,
@@ -92,20 +95,46 @@ export class ZetaSqlEngine implements Engine {
   ) {}
 
   async parse(sql: string): Promise<AstNode> {
-    const response = await this.client.call<{ parsedStatement?: AstNode }>("Parse", {
-      sqlStatement: sql,
-      options: await this.language(),
-    });
+    const response = await this.withSyntaxPosition(
+      () => this.client.call<{ parsedStatement?: AstNode }>("Parse", { sqlStatement: sql, options: this.options }),
+      { sqlStatement: sql },
+    );
     return response.parsedStatement ?? {};
   }
 
   async parseNext(script: string, bytePosition: number): Promise<{ statement: AstNode; nextBytePosition: number }> {
-    const response = await this.client.call<{ parsedStatement?: AstNode; resumeBytePosition?: number }>("Parse", {
-      parseResumeLocation: { input: script, bytePosition, allowResume: true },
-      options: await this.language(),
-      allowScript: true,
-    });
+    const parseResumeLocation = { input: script, bytePosition, allowResume: true };
+    const response = await this.withSyntaxPosition(
+      () =>
+        this.client.call<{ parsedStatement?: AstNode; resumeBytePosition?: number }>("Parse", {
+          parseResumeLocation,
+          options: this.options,
+          allowScript: true,
+        }),
+      { parseResumeLocation },
+    );
     return { statement: response.parsedStatement ?? {}, nextBytePosition: response.resumeBytePosition ?? -1 };
+  }
+
+  /**
+   * Parse reports syntax errors without their position (it has no error-message mode);
+   * Analyze of the same text words the same error with "[at line:col]".
+   */
+  private async withSyntaxPosition<T>(parse: () => Promise<T>, target: Record<string, unknown>): Promise<T> {
+    await this.language();
+    try {
+      return await parse();
+    } catch (error) {
+      if (!(error instanceof BigQueryError) || error.reason !== "invalidQuery" || / at \[\d+:\d+\]/.test(error.message)) throw error;
+      const positioned = await this.client
+        .call("Analyze", { options: { languageOptions: this.options, errorMessageMode: "ERROR_MESSAGE_ONE_LINE" }, ...target })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      if (positioned instanceof BigQueryError && positioned.message.startsWith(error.message)) throw positioned;
+      throw error;
+    }
   }
 
   async extractTableNames(sql: string): Promise<string[][]> {
@@ -121,7 +150,9 @@ export class ZetaSqlEngine implements Engine {
     const response = await this.send<{ resolvedStatement?: AstNode }>(
       "Analyze",
       {
-        options: request.options,
+        // Pruned scans tell which columns a statement reads. (Never for EvaluateModify: INSERT
+        // then returns invalid values for the pruned columns and the server aborts.)
+        options: { ...(request.options as object), pruneUnusedColumns: true },
         simpleCatalog: request.simpleCatalog,
         sqlStatement: sql,
       },
@@ -183,13 +214,13 @@ export class ZetaSqlEngine implements Engine {
   }
 
   private language(): Promise<LanguageOptions> {
-    if (!this.options) {
-      this.options = languageOptions(this.client);
-      this.options.catch(() => {
-        this.options = undefined;
+    if (!this.optionsPromise) {
+      this.optionsPromise = languageOptions(this.client).then((options) => (this.options = options));
+      this.optionsPromise.catch(() => {
+        this.optionsPromise = undefined;
       });
     }
-    return this.options;
+    return this.optionsPromise;
   }
 
   private async send<T>(method: string, request: object, context: EngineContext): Promise<T> {

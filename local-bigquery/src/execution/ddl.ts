@@ -65,7 +65,7 @@ export async function createSchema(deps: Deps, scope: StatementScope, text: SqlT
 
 export async function createTableOrView(
   deps: Deps,
-  scope: StatementScope,
+  requestScope: StatementScope,
   text: SqlText,
   ast: AstNode,
   dryRun: boolean,
@@ -75,21 +75,34 @@ export async function createTableOrView(
   if (kinds.some((k) => /Materialized|Snapshot|External|Function|Procedure|Model/i.test(k))) {
     throw unsupported(`The local BigQuery cannot run this statement (${kinds[kinds.length - 1].replace(/^ast|Node$/g, "")})`);
   }
-  const nameSegments = pathSegments(astNode.name) ?? [];
-  const ref = resolveTableName(nameSegments, scope);
-  const queryNode = astNode.query as AstNode | undefined;
-  const queryRange = queryNode ? rangeOf(queryNode) : undefined;
-  const base = flatten(astNode);
-  if (base.scope === "TEMP" || /^\s*create\s+(or\s+replace\s+)?temp(orary)?\s/i.test(text.text)) {
+  if (astNode.scope === "TEMP" || /^\s*create\s+(or\s+replace\s+)?temp(orary)?\s/i.test(text.text)) {
     throw unsupported("The local BigQuery does not support temporary tables; create a regular table and drop it afterwards");
   }
+  const nameSegments = pathSegments(astNode.name) ?? [];
+  const ref = resolveTableName(nameSegments, requestScope);
+  // A view's unqualified names resolve against the view's own dataset, when created and when read.
+  const scope: StatementScope = isView
+    ? { ...requestScope, defaultDataset: { projectId: ref.projectId, datasetId: ref.datasetId } }
+    : requestScope;
+  const queryNode = astNode.query as AstNode | undefined;
+  const queryRange = queryNode ? rangeOf(queryNode) : undefined;
   if (astNode.likeTableName || astNode.cloneDataSource || astNode.copyDataSource) {
     throw unsupported("The local BigQuery does not support CREATE TABLE ... LIKE/CLONE/COPY; use CREATE TABLE ... AS SELECT");
   }
 
   // Analyse the whole statement: column types, NOT NULL, options, and errors with their positions.
   const sameName = (s: string[]): boolean => JSON.stringify(s) === JSON.stringify(nameSegments);
-  const prepared = await prepareStatement(deps, scope, text, ast, { skip: sameName });
+  // ZetaSQL extracts no table names from CREATE statements: take them from the query part.
+  const prepared = await prepareStatement(deps, scope, text, ast, {
+    skip: sameName,
+    namesFrom: queryRange ? text.slice(queryRange) : "",
+  });
+  // ZetaSQL knows no ingestion-time pseudo-columns: analyse without that PARTITION BY.
+  const partitionRange = rangeOf(astNode.partitionBy);
+  if (partitionRange && /^\s*partition\s+by\s+_PARTITION(DATE|TIME)\s*$/i.test(text.slice(partitionRange))) {
+    prepared.rewritten.replace(partitionRange, "");
+    prepared.sql = prepared.rewritten.text();
+  }
   const schemaTables = await loadTables(deps, prepared.uses, {
     content: false,
   });
@@ -229,7 +242,10 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
   const node = resolvedNode(resolved).node;
   let schema = [...meta.schema];
   const patch: Partial<TableMeta> = {};
-  for (const wrapped of (node.alterActionList as AstNode[] | undefined) ?? []) {
+  // A lone SET OPTIONS arrives as ZetaSQL's older ResolvedAlterTableSetOptionsStmt, without an action list.
+  const actions = (node.alterActionList as AstNode[] | undefined) ??
+    (node.optionList ? [{ node: "resolvedSetOptionsActionNode", resolvedSetOptionsActionNode: { optionList: node.optionList } }] : []);
+  for (const wrapped of actions) {
     const { kinds, node: action } = nodeKinds(wrapped);
     const kind = kinds[kinds.length - 1];
     const flat = flatten(action);

@@ -32,8 +32,6 @@ export interface QueryOptions {
   ast?: AstNode;
 }
 
-/** Above this many rows, an Analyze call first finds the columns read, so only those travel. */
-const PRUNE_ABOVE_ROWS = 2000;
 const MAX_VIEW_DEPTH = 16;
 
 export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText, opts: QueryOptions = {}): Promise<QueryResult> {
@@ -55,9 +53,9 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
   const toOriginal = (o: number): number => prepared.rewritten.toOriginal(o);
   return withPositions(sent, text, toOriginal, async () => {
     const schemaOnly = await loadTables(deps, prepared.uses, { content: false, rowIdFor: opts.rowIdFor });
-    const totalRows = prepared.uses.reduce((n, u) => n + (u.meta.type === "TABLE" ? deps.store.countRows(u.ref) : 0), 0);
     let usedColumns: Map<string, Set<number>> | undefined;
-    if (opts.dryRun || totalRows > PRUNE_ABOVE_ROWS) {
+    if (prepared.uses.length > 0) {
+      // Analysis finds the columns read, so only those travel (and count as bytes processed).
       // Views are not expanded yet: their stored schema is enough to find what is read.
       const resolved = await deps.engine.analyze(prepared.sql, { ...context(), tables: schemaOnly.tables });
       usedColumns = usedColumnsOf(resolved);

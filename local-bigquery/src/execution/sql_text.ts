@@ -56,7 +56,7 @@ export function walk(node: unknown, visit: (obj: AstNode, key: string) => boolea
     for (const item of node) walk(item, visit, key);
   } else if (node && typeof node === "object") {
     if (visit(node as AstNode, key) === false) return;
-    for (const [k, v] of Object.entries(node)) if (k !== "parent") walk(v, visit, k);
+    for (const [k, v] of Object.entries(node)) walk(v, visit, k);
   }
 }
 

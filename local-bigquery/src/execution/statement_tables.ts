@@ -9,7 +9,8 @@ import type { Field, QueryParameter, Row, TableMeta, TableRef } from "../model";
 import type { Store } from "../storage/store";
 import { rowsBytes } from "./bytes_estimate";
 import type { ResultCache } from "./result_cache";
-import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, walk } from "./sql_text";
+import type { SqlText} from "./sql_text";
+import { RewrittenSql, pathSegments, quoteIdentifier, walk } from "./sql_text";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 
 export interface Deps {
@@ -31,7 +32,7 @@ export interface TableUse {
 export interface PreparedStatement {
   original: SqlText;
   rewritten: RewrittenSql;
-  /** The SQL to send. */
+  /** The SQL to send (rewritten.text()). */
   sql: string;
   params: QueryParameter[];
   uses: TableUse[];
@@ -43,9 +44,10 @@ export async function prepareStatement(
   scope: StatementScope,
   text: SqlText,
   ast: AstNode,
-  opts: { skip?: (segments: string[]) => boolean } = {},
+  opts: { skip?: (segments: string[]) => boolean; namesFrom?: string } = {},
 ): Promise<PreparedStatement> {
-  const names = (await deps.engine.extractTableNames(text.text)).filter((s) => !opts.skip?.(s));
+  const namesText = opts.namesFrom ?? text.text;
+  const names = namesText.trim() === "" ? [] : (await deps.engine.extractTableNames(namesText)).filter((s) => !opts.skip?.(s));
   const byPath = new Map<string, TableUse>();
   for (const segments of names) {
     const ref = resolveTableName(segments, scope);
@@ -143,9 +145,10 @@ export async function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions
   const tables: EngineTable[] = [];
   for (const use of uses) {
     const used = opts.usedColumns ? (opts.usedColumns.get(use.engineName) ?? new Set<number>()) : undefined;
+    // Scanned with no column (COUNT(*)) still needs its rows; never scanned needs none.
+    const scanned = !opts.usedColumns || opts.usedColumns.has(use.engineName);
     if (use.meta.type === "VIEW") {
-      const readsView = !used || used.size > 0;
-      const view = readsView && opts.evaluateView ? await opts.evaluateView(use.meta, !opts.content) : undefined;
+      const view = scanned && opts.evaluateView ? await opts.evaluateView(use.meta, !opts.content) : undefined;
       bytes += view?.bytes ?? 0;
       const schema = view?.schema ?? use.meta.schema;
       tables.push({
@@ -162,7 +165,7 @@ export async function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions
     if (withRowId) columns.push({ name: ROW_ID, field: { type: "INTEGER", mode: "NULLABLE" }, pseudo: true });
     const table: EngineTable = { name: use.engineName, columns };
     if (withRowId && opts.rowIdIsKey) table.primaryKey = [schema.length];
-    const needsRows = withRowId || !used || used.size > 0;
+    const needsRows = withRowId || scanned;
     const stored = needsRows ? deps.store.readRows(use.ref) : [];
     bytes += rowsBytes(schema, stored, used);
     rowCount += stored.length;
