@@ -43,9 +43,13 @@ export const toHttpError = (err: unknown, config: Config): HttpError => {
   return internalError();
 };
 
+/** One line for the log: name, code, message and, for insert errors, how many rows failed and the first reason. */
 const errorSummary = (err: unknown): string => {
-  const e = err as { name?: string; code?: unknown; message?: string };
-  return [e.name, e.code, e.message?.split("\n")[0].slice(0, 200)].filter((x) => x !== undefined && x !== "").join(": ");
+  const e = err as { name?: string; code?: unknown; message?: string; errors?: Array<{ errors?: Array<{ reason?: string; message?: string }> }> };
+  const rows = e.name === "PartialFailureError" && Array.isArray(e.errors) ? e.errors : undefined;
+  const first = rows?.[0]?.errors?.[0];
+  const insert = rows ? `${rows.length} rows failed, first: ${first?.reason} ${first?.message ?? ""}`.trim() : undefined;
+  return [e.name, e.code, e.message?.split("\n")[0].slice(0, 200), insert].filter((x) => x !== undefined && x !== "").join(": ");
 };
 
 /**

@@ -96,13 +96,14 @@ export interface ValidOrder {
  */
 export const CLOCK_SKEW_SECONDS = 300;
 
-const futureProblems = (order: Order, index: number, now: Date): RowProblem[] => {
-  // Canonical UTC strings of fixed width compare like the instants they name (microseconds included).
-  const latest = toUtcMicros(new Date(now.getTime() + CLOCK_SKEW_SECONDS * 1000).toISOString()) as string;
-  return (["order_date", "updated_at"] as const)
+/** The latest instant accepted for order_date and updated_at, as a canonical UTC string. */
+const latestAccepted = (now: Date): string => toUtcMicros(new Date(now.getTime() + CLOCK_SKEW_SECONDS * 1000).toISOString()) as string;
+
+// Canonical UTC strings of fixed width compare like the instants they name (microseconds included).
+const futureProblems = (order: Order, index: number, latest: string, now: Date): RowProblem[] =>
+  (["order_date", "updated_at"] as const)
     .filter((field) => typeof order[field] === "string" && (order[field] as string) > latest)
     .map((field) => ({ index, field, message: `must not be in the future (more than ${CLOCK_SKEW_SECONDS} s after the server clock, ${now.toISOString()})` }));
-};
 
 /**
  * Checks every row and reports every bad field of every row, so a client can fix a batch in one round.
@@ -115,10 +116,11 @@ export const validateOrders = (
 ): { ok: true; orders: ValidOrder[] } | { ok: false; problems: RowProblem[] } => {
   const orders: ValidOrder[] = [];
   const problems: RowProblem[] = [];
+  const latest = latestAccepted(now);
   rows.forEach((raw, index) => {
     const result = OrderSchema.safeParse(raw);
     if (result.success) {
-      const future = futureProblems(result.data, index, now);
+      const future = futureProblems(result.data, index, latest, now);
       if (future.length) problems.push(...future);
       else orders.push({ order: result.data, raw });
       return;

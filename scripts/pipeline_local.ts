@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-import type { startLocalBigQuery } from "../local-bigquery/src/index";
+import type { LocalBigQuery } from "../local-bigquery/src/index";
 import { loadCloudBuild, parseKeyValueList, resolveStep, type BuildStep } from "./pipeline/cloudbuild_config";
 import { CHECK_STEPS, LOCAL_STEPS, type LocalContext } from "./pipeline/local_steps";
 import { CommandFailed, stopChildren } from "./pipeline/run_command";
@@ -38,8 +38,6 @@ Options:
   --help                     show this help`;
 
 class UsageError extends Error {}
-
-type LocalBigQuery = Awaited<ReturnType<typeof startLocalBigQuery>>;
 
 interface Plan {
   steps: Array<{ step: BuildStep; skipped: boolean }>;

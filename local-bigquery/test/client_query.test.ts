@@ -171,4 +171,33 @@ describe("local BigQuery: query jobs", () => {
     expect(r.st.b).toBe("x");
     expect(r.nul).toBeNull();
   });
+
+  it("creates views through tables.insert with their query's schema, and reads them in queries", async () => {
+    const [view] = await t.bq.dataset("q").createTable("small_v", { view: "SELECT n, label FROM `local-project.q.nums` WHERE n < 3" });
+    const [meta] = await view.getMetadata();
+    expect(meta.type).toBe("VIEW");
+    expect(meta.view.query).toMatch(/n < 3/);
+    expect(meta.schema.fields.map((f: { name: string }) => f.name)).toEqual(["n", "label"]);
+    const [rows] = await t.bq.query("SELECT COUNT(*) AS c FROM q.small_v");
+    expect(rows[0].c).toBe(3);
+    const bad = await failure(t.bq.dataset("q").createTable("bad_v", { view: "SELECT nope FROM q.nums" }));
+    expect(bad).toMatchObject({ code: 400, reason: "invalidQuery" });
+  });
+
+  it("runs a jobs.query retried with the same requestId once, and lists and cancels jobs", async () => {
+    await t.bq.query("CREATE TABLE q.once (n INT64)");
+    const body = { query: "INSERT INTO q.once (n) VALUES (1)", useLegacySql: false, requestId: "req-1" };
+    const first = await rest(t.server.url, "POST", `/projects/${PROJECT}/queries`, body);
+    const retry = await rest(t.server.url, "POST", `/projects/${PROJECT}/queries`, body);
+    expect(retry.json?.jobReference).toEqual(first.json?.jobReference);
+    expect(first.json?.numDmlAffectedRows).toBe("1");
+    expect((await t.bq.dataset("q").table("once").getRows())[0]).toHaveLength(1);
+
+    const [jobs] = await t.bq.getJobs({ maxResults: 5, autoPaginate: false });
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(jobs[0].metadata.status.state).toBe("DONE");
+    const [job] = await t.bq.createQueryJob({ query: "SELECT 1 AS x" });
+    const [cancelled] = await job.cancel();
+    expect(cancelled.job?.jobReference?.jobId).toBe(job.id);
+  });
 });

@@ -8,12 +8,26 @@ import { clientFor, PROJECT, startForTest } from "./support/local_bigquery";
 
 const ROOT = join(__dirname, "..", "..");
 
+const started: ChildProcess[] = [];
+
+/** SIGKILL to the child's whole process group (tsx, the server's node process, ZetaSQL). */
+const killGroup = (child: ChildProcess): void => {
+  try {
+    process.kill(-(child.pid as number), "SIGKILL");
+  } catch {
+    // already gone
+  }
+};
+
 /** Runs `npm run bigquery:local`'s entry in a child process; resolves with its URL once it serves. */
 function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "local-bigquery", "src", "main.ts")], {
     env: { ...process.env, LOCAL_BIGQUERY_PORT: "0", LOCAL_BIGQUERY_DATA: dataDir },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: tsx runs the server in a child node process, which runs ZetaSQL; SIGKILL hits them all.
+    detached: true,
   });
+  started.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
@@ -29,6 +43,7 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
     });
     child.on("exit", (code) => {
       clearTimeout(timer);
+      killGroup(child);
       reject(new Error(`child exited with ${code}: ${err}`));
     });
   });
@@ -37,6 +52,8 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
 const schema = { fields: [{ name: "id", type: "STRING", mode: "REQUIRED" }, { name: "writer", type: "INTEGER" }] };
 
 describe("local BigQuery durability", () => {
+  afterAll(() => started.forEach(killGroup));
+
   it("keeps datasets, tables, metadata and rows across a restart", async () => {
     const first = await startForTest();
     const [ds] = await first.bq.createDataset("keep", { description: "kept dataset" });
@@ -67,6 +84,7 @@ describe("local BigQuery durability", () => {
   it("loses no acknowledged row when the server is killed with SIGKILL under insert load", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "kill9-"));
     const { child, url } = await startChild(dataDir);
+    const exited = new Promise((r) => child.once("exit", r));
     const bq = new BigQuery({ projectId: PROJECT, apiEndpoint: url, autoRetry: false });
     const [ds] = await bq.createDataset("load");
     const [table] = await ds.createTable("rows", { schema });
@@ -89,10 +107,10 @@ describe("local BigQuery durability", () => {
     };
     const writers = Array.from({ length: 4 }, (_, w) => writer(w));
     await new Promise((r) => setTimeout(r, 1500));
-    child.kill("SIGKILL");
+    killGroup(child);
     running = false;
     await Promise.all(writers);
-    await new Promise((r) => child.once("exit", r));
+    await exited;
     expect(acknowledged.length).toBeGreaterThan(0);
 
     const restarted = await startForTest(dataDir);
@@ -123,14 +141,19 @@ describe("local BigQuery durability", () => {
         }
       };
       let readerError: unknown;
-      const reader = async (): Promise<void> => {
+      const reader = async (r: number): Promise<void> => {
         for (let k = 0; k < 3; k++) {
-          const [rows] = await table.getRows();
-          const ids = rows.map((r) => r.id as string);
-          if (new Set(ids).size !== ids.length) readerError = new Error("a reader saw a row twice");
+          if (r % 2 === 0) {
+            const [rows] = await table.getRows();
+            const ids = rows.map((x) => x.id as string);
+            if (new Set(ids).size !== ids.length) readerError = new Error("a tabledata.list reader saw a row twice");
+          } else {
+            const [[counts]] = await t.bq.query("SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM conc.rows");
+            if (counts.n !== counts.d) readerError = new Error(`a query reader saw ${counts.n} rows but ${counts.d} ids`);
+          }
         }
       };
-      await Promise.all([...Array.from({ length: 20 }, (_, w) => writer(w)), ...Array.from({ length: 20 }, reader)]);
+      await Promise.all([...Array.from({ length: 20 }, (_, w) => writer(w)), ...Array.from({ length: 20 }, (_, r) => reader(r))]);
       expect(readerError).toBeUndefined();
       const [rows] = await table.getRows();
       const ids = rows.map((r) => r.id as string);

@@ -141,6 +141,12 @@ describe("executor: queries", () => {
     expect(error.message).toMatch(/reads 40000 rows .*at most 4194304 bytes \(4 MiB\).*read fewer rows/);
   });
 
+  it("refuses results with two columns of one name, as BigQuery does", async () => {
+    const error = await h.failure("SELECT id, status AS ID FROM shop.orders");
+    expect(error).toMatchObject({ reason: "invalidQuery", status: 400 });
+    expect(error.message).toBe("Duplicate column names in the result are not supported. Found duplicate(s): ID");
+  });
+
   it("runs several queries at once", async () => {
     const queries = ["A", "B", "A", "B", "A", "B"].map((id, i) =>
       h.run(`SELECT COUNT(*) + ${i} AS n FROM shop.orders WHERE id = @id`, { params: [{ name: "id", type: { type: "STRING" }, value: id }] }),

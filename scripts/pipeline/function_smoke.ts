@@ -40,7 +40,7 @@ export const smokeTestFunction = async (options: SmokeOptions): Promise<void> =>
   const bin = join(options.repoDir, "node_modules", ".bin", "functions-framework");
   const args = [`--target=${options.target}`, `--port=${port}`];
   options.log(`functions-framework ${args.join(" ")}  (source: package.json "main")`);
-  const child = track(spawn(bin, args, { cwd: options.repoDir, env: { ...options.env, PORT: String(port) }, stdio: "inherit" }));
+  const child = track(spawn(bin, args, { cwd: options.repoDir, env: { ...options.env, PORT: String(port) }, stdio: "inherit", detached: true }));
   let exited: string | undefined;
   child.once("exit", (code, signal) => {
     exited = `the function exited (${signal ?? `code ${code}`})`;

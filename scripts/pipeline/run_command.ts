@@ -10,9 +10,19 @@ export const track = (child: ChildProcess): ChildProcess => {
   return child;
 };
 
-/** Passes a signal on to every command still running; each then fails its step. */
+/**
+ * Passes a signal on to every command still running, with everything it started (each runs
+ * in its own process group: `npx dataform` is npx plus the CLI), so no step outlives the
+ * pipeline; each then fails its step.
+ */
 export const stopChildren = (signal: NodeJS.Signals): void => {
-  for (const child of running) child.kill(signal);
+  for (const child of running) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal); // the group is already gone
+    }
+  }
 };
 
 /** A command that ran and failed; `exitCode` is what the pipeline exits with. */
@@ -37,7 +47,7 @@ export const renderCommand = (command: string, args: readonly string[]): string 
 
 export const runCommand = (command: string, args: readonly string[], options: RunOptions): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = track(spawn(command, args, { cwd: options.cwd, env: options.env, stdio: "inherit" }));
+    const child = track(spawn(command, args, { cwd: options.cwd, env: options.env, stdio: "inherit", detached: true }));
     child.once("error", (err) => reject(new CommandFailed(`${command} could not start: ${err.message}`, 127)));
     child.once("exit", (code, signal) => {
       if (code === 0) resolve();

@@ -7,6 +7,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiClient } from "./api_client";
+import { requireVmModules } from "./vm_modules";
 
 let server: Server;
 let api: ApiClient;
@@ -90,6 +91,7 @@ describe("answers without BigQuery", () => {
   });
 
   test("a valid batch reaches BigQuery, which is down here: 503 with Retry-After", async () => {
+    requireVmModules();
     const answer = await api.post(order);
     expect(answer.status).toBe(503);
     expect(answer.headers.get("retry-after")).toBe("5");

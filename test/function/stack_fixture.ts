@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { BigQuery } from "@google-cloud/bigquery";
 import { LOCAL_PROJECT, startStack, type Stack } from "../../scripts/start";
 import { ApiClient } from "./api_client";
+import { requireVmModules } from "./vm_modules";
 
 export interface TestStack {
   stack: Stack;
@@ -21,6 +22,7 @@ export interface TestStack {
 }
 
 export const startTestStack = async (env: Record<string, string> = {}): Promise<TestStack> => {
+  requireVmModules();
   const dataDir = mkdtempSync(join(tmpdir(), "orders-function-test-"));
   const stack = await startStack({ port: 0, bigqueryPort: 0, dataDir, env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env } });
   const bigquery = new BigQuery({ projectId: LOCAL_PROJECT, apiEndpoint: stack.bigqueryUrl });

@@ -28,26 +28,24 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-let credentialsFile: string | undefined;
-
-/** A .df-credentials.json for the local BigQuery, outside the project. */
-function credentials(): string {
-  if (!credentialsFile) {
-    const dir = mkdtempSync(join(tmpdir(), "df-creds-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    credentialsFile = join(dir, "credentials.json");
-    writeFileSync(credentialsFile, JSON.stringify({ projectId: GCP_PROJECT, location: "US" }));
-  }
-  return credentialsFile;
+/** A .df-credentials.json for the local BigQuery in a fresh temporary directory, outside the project. */
+function writeCredentials(): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "df-creds-"));
+  const file = join(dir, "credentials.json");
+  writeFileSync(file, JSON.stringify({ projectId: GCP_PROJECT, location: "US" }));
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Runs `dataform <command> [project-dir] ...args`; never throws on a non-zero exit. */
 export function runDataform(command: string, args: string[] = [], opts: RunOptions = {}): Promise<DataformResult> {
   const cwd = opts.cwd ?? PROJECT_ROOT;
   const needsWarehouse = command === "run" || command === "test";
-  const argv = [command, cwd, ...(needsWarehouse ? ["--credentials", credentials()] : []), ...args];
+  const creds = needsWarehouse ? writeCredentials() : undefined;
+  const argv = [command, cwd, ...(creds ? ["--credentials", creds.file] : []), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, METADATA_SERVER_DETECTION: "none", NO_COLOR: "1", FORCE_COLOR: "0" };
   delete env.GOOGLE_APPLICATION_CREDENTIALS;
+  // Jest's own flags (e.g. --experimental-vm-modules) are not the CLI's.
+  delete env.NODE_OPTIONS;
   if (opts.url) {
     env.BIGQUERY_EMULATOR_HOST = opts.url;
   } else {
@@ -60,12 +58,16 @@ export function runDataform(command: string, args: string[] = [], opts: RunOptio
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 180_000);
-    child.on("error", (error) => {
+    const finish = () => {
       clearTimeout(timer);
+      creds?.remove();
+    };
+    child.on("error", (error) => {
+      finish();
       fail(error);
     });
     child.on("close", (code) => {
-      clearTimeout(timer);
+      finish();
       done({ code, stdout, stderr });
     });
   });

@@ -53,11 +53,15 @@ export class ZetaSqlClient {
     private readonly defaultDeadlineMs: number,
   ) {}
 
-  /** Calls an RPC (by its proto name, e.g. "EvaluateQuery"). Throws BigQueryError or TooLargeRequestError. */
-  async call<T>(method: string, request: object, deadlineMs = this.defaultDeadlineMs): Promise<T> {
+  /**
+   * Calls an RPC (by its proto name, e.g. "EvaluateQuery"). `appended`: fields already in wire
+   * format, appended to the serialised request (protobuf merges them). Throws BigQueryError or TooLargeRequestError.
+   */
+  async call<T>(method: string, request: object, deadlineMs = this.defaultDeadlineMs, appended?: Buffer): Promise<T> {
     const definition = methods()[method];
     if (!definition) throw new Error(`Unknown ZetaSQL method ${method}`);
-    const payload = definition.requestSerialize(request);
+    const serialised = definition.requestSerialize(request);
+    const payload = appended ? Buffer.concat([serialised, appended]) : serialised;
     if (payload.length > MAX_REQUEST_BYTES) throw new TooLargeRequestError(payload.length);
     const deadline = Date.now() + deadlineMs;
     const server = await withDeadline(this.process.server(), deadlineMs);

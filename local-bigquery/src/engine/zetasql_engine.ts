@@ -6,6 +6,7 @@
  */
 import { BigQueryError, invalid } from "../errors";
 import type { Field, QueryParameter, Row, Value } from "../model";
+import { encodeTableContents } from "./content_encoder";
 import { bigQueryMessage } from "./error_mapping";
 import { languageOptions, type LanguageOptions } from "./language_options";
 import { fieldOf, parameterTypeOf, typeOf, type TypeProto } from "./types";
@@ -146,7 +147,7 @@ export class ZetaSqlEngine implements Engine {
   }
 
   async analyze(sql: string, context: EngineContext): Promise<AstNode> {
-    const request = await this.request(sql, context, false);
+    const request = await this.request(sql, context);
     const response = await this.send<{ resolvedStatement?: AstNode }>(
       "Analyze",
       {
@@ -162,7 +163,7 @@ export class ZetaSqlEngine implements Engine {
   }
 
   async prepareQuery(sql: string, context: EngineContext): Promise<Field[]> {
-    const request = await this.request(sql, context, false);
+    const request = await this.request(sql, context);
     const response = await this.send<{ prepared?: { columns?: SimpleColumnProto[]; preparedQueryId?: string } }>(
       "PrepareQuery",
       request,
@@ -174,11 +175,11 @@ export class ZetaSqlEngine implements Engine {
   }
 
   async evaluateQuery(sql: string, context: EngineContext): Promise<QueryOutput> {
-    const request = await this.request(sql, context, true);
+    const request = await this.request(sql, context);
     const response = await this.send<{
       content?: { tableData?: { row?: { cell?: ValueProto[] }[] } };
       prepared?: { columns?: SimpleColumnProto[] };
-    }>("EvaluateQuery", request, context);
+    }>("EvaluateQuery", request, context, tableContents(EVALUATE_QUERY_CONTENT_FIELD, context));
     const columns = response.prepared?.columns ?? [];
     const schema = outputSchema(columns);
     const rows = (response.content?.tableData?.row ?? []).map((row) => {
@@ -191,10 +192,10 @@ export class ZetaSqlEngine implements Engine {
   async evaluateModify(sql: string, target: string, context: EngineContext): Promise<ModifiedRow[]> {
     const table = (context.tables ?? []).find((t) => t.name === target);
     if (!table) throw new Error(`evaluateModify: target ${target} is not among the tables`);
-    const request = await this.request(sql, context, true);
+    const request = await this.request(sql, context);
     const response = await this.send<{
       content?: { operation?: string; cell?: ValueProto[]; oldPrimaryKey?: ValueProto[] }[];
-    }>("EvaluateModify", request, context);
+    }>("EvaluateModify", request, context, tableContents(EVALUATE_MODIFY_CONTENT_FIELD, context));
     const types = table.columns.map((c) => typeOf(c.field));
     const keyTypes = (table.primaryKey ?? []).map((i) => types[i]);
     return (response.content ?? []).map((row) => ({
@@ -223,9 +224,9 @@ export class ZetaSqlEngine implements Engine {
     return this.optionsPromise;
   }
 
-  private async send<T>(method: string, request: object, context: EngineContext): Promise<T> {
+  private async send<T>(method: string, request: object, context: EngineContext, appended?: Buffer): Promise<T> {
     try {
-      return await this.client.call<T>(method, request, context.deadlineMs);
+      return await this.client.call<T>(method, request, context.deadlineMs, appended);
     } catch (error) {
       if (error instanceof TooLargeRequestError) throw tooLarge(error.bytes, context);
       throw error;
@@ -233,7 +234,7 @@ export class ZetaSqlEngine implements Engine {
   }
 
   /** The request fields shared by Analyze, PrepareQuery, EvaluateQuery and EvaluateModify. */
-  private async request(sql: string, context: EngineContext, withContent: boolean): Promise<Record<string, unknown>> {
+  private async request(sql: string, context: EngineContext): Promise<Record<string, unknown>> {
     const language = await this.language();
     const params = context.params ?? [];
     const positional = params.length > 0 && params.every((p) => !p.name);
@@ -265,19 +266,19 @@ export class ZetaSqlEngine implements Engine {
     if (params.length > 0) {
       request.params = params.map((p, i) => ({ name: p.name ?? "", value: paramValue(p, paramTypes[i]) }));
     }
-    if (withContent) {
-      request.tableContent = Object.fromEntries(
-        tables.map((t) => {
-          const types = t.columns.map((c) => typeOf(c.field));
-          return [
-            t.name,
-            { tableData: { row: (t.rows ?? []).map((row) => ({ cell: types.map((type, i) => toValueProto(row[i] ?? null, type)) })) } },
-          ];
-        }),
-      );
-    }
     return request;
   }
+}
+
+/** Field numbers of table_content in EvaluateQueryRequest and EvaluateModifyRequest. */
+const EVALUATE_QUERY_CONTENT_FIELD = 7;
+const EVALUATE_MODIFY_CONTENT_FIELD = 7;
+
+function tableContents(field: number, context: EngineContext): Buffer {
+  return encodeTableContents(
+    field,
+    (context.tables ?? []).map((t) => ({ name: t.name, types: t.columns.map((c) => typeOf(c.field)), rows: t.rows ?? [] })),
+  );
 }
 
 function paramValue(param: QueryParameter, type: TypeProto): ValueProto {

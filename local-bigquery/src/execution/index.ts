@@ -87,16 +87,16 @@ async function runStatement(
   statement: ParsedStatement,
   opts: { dryRun: boolean; maximumBytesBilled?: number },
 ): Promise<ExecutionResult> {
-  // Parse locations are offsets in the whole script: re-parse the statement alone for offsets in `text`.
+  // Parse locations are offsets in the whole script: unless the statement starts it, re-parse the
+  // statement alone for offsets in `text`.
   const kind = statement.kinds[statement.kinds.length - 1];
   if (kind === "astVariableDeclarationNode" || kind === "astSingleAssignmentNode") {
-    const ast = await runtime.engine.parseNext(text.text, 0);
-    const { node } = unwrap(ast.statement);
+    const { node } = unwrap(statement.range.start === 0 ? statement.ast : (await runtime.engine.parseNext(text.text, 0)).statement);
     if (kind === "astVariableDeclarationNode") await declare(runtime, scope, text, node);
     else await assign(runtime, scope, text, node);
     return { statementType: "SCRIPT", totalBytesProcessed: 0 };
   }
-  const ast = await runtime.engine.parse(text.text);
+  const ast = statement.range.start === 0 ? statement.ast : await runtime.engine.parse(text.text);
   const { node } = unwrap(ast);
   const { dryRun } = opts;
   switch (kind) {

@@ -77,13 +77,29 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
     }
     if (opts.dryRun) {
       const schema = await deps.engine.prepareQuery(prepared.sql, { ...context(), tables: loaded.tables });
+      checkColumnNames(schema);
       return { schema, rows: [], bytes: loaded.bytes, tablesRead, cacheHit: false };
     }
     const output = await deps.engine.evaluateQuery(prepared.sql, { ...context(), tables: loaded.tables });
+    checkColumnNames(output.schema);
     const result = { schema: output.schema, rows: output.rows, bytes: loaded.bytes };
     if (key) deps.cache.set(key, result);
     return { ...result, tablesRead, cacheHit: false };
   });
+}
+
+/** BigQuery refuses results (and so tables and views) with two columns of one name. */
+export function checkColumnNames(schema: Field[]): void {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const field of schema) {
+    const name = field.name.toLowerCase();
+    if (seen.has(name)) duplicates.add(field.name);
+    seen.add(name);
+  }
+  if (duplicates.size > 0) {
+    throw invalidQuery(`Duplicate column names in the result are not supported. Found duplicate(s): ${[...duplicates].join(", ")}`);
+  }
 }
 
 /** Evaluates a view from its SQL, names resolved against the view's own dataset. */

@@ -8,10 +8,13 @@ export interface CachedResult {
 }
 
 const MAX_ENTRIES = 256;
-const MAX_ROWS = 200_000;
+/** Rows held across all entries; the oldest entries go first. */
+const MAX_TOTAL_ROWS = 500_000;
 
+/** Callers share the cached rows: they must not mutate them. */
 export class ResultCache {
   private readonly entries = new Map<string, CachedResult>();
+  private totalRows = 0;
 
   get(key: string): CachedResult | undefined {
     const hit = this.entries.get(key);
@@ -24,9 +27,20 @@ export class ResultCache {
   }
 
   set(key: string, result: CachedResult): void {
-    if (result.rows.length > MAX_ROWS) return;
+    if (result.rows.length > MAX_TOTAL_ROWS / 2) return;
+    this.evict(key);
     this.entries.set(key, result);
-    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.totalRows += result.rows.length;
+    while (this.entries.size > MAX_ENTRIES || this.totalRows > MAX_TOTAL_ROWS) {
+      this.evict(this.entries.keys().next().value as string);
+    }
+  }
+
+  private evict(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.totalRows -= old.rows.length;
+    this.entries.delete(key);
   }
 }
 

@@ -40,6 +40,8 @@ export const DEFAULT_JOB_TIMEOUT_MS = 5 * 60 * 1000;
 
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
+  /** jobs.query requestIds: a client's retry of the same request gets the same job instead of running it twice. */
+  private readonly byRequestId = new Map<string, Job>();
   private rowsKept = 0;
   private readonly maxJobs: number;
   private readonly maxRowsKept: number;
@@ -56,8 +58,10 @@ export class JobRegistry {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Starts a job; throws duplicate when the id is taken. */
-  submit(spec: JobSpec): Job {
+  /** Starts a job; throws duplicate when the id is taken. A repeated requestId returns the job it started. */
+  submit(spec: JobSpec, requestId?: string): Job {
+    const earlier = requestId === undefined ? undefined : this.byRequestId.get(`${spec.projectId}\u0000${requestId}`);
+    if (earlier && this.jobs.has(jobKey(earlier.spec.projectId, earlier.spec.jobId))) return earlier;
     const key = jobKey(spec.projectId, spec.jobId);
     if (this.jobs.has(key)) throw duplicate(`Already Exists: Job ${spec.projectId}:${spec.location}.${spec.jobId}`);
     const now = this.now();
@@ -67,6 +71,7 @@ export class JobRegistry {
       (error: unknown) => this.finish(job, undefined, asBigQueryError(error)),
     );
     this.jobs.set(key, job);
+    if (requestId !== undefined) this.byRequestId.set(`${spec.projectId}\u0000${requestId}`, job);
     this.evict();
     return job;
   }
@@ -145,6 +150,7 @@ export class JobRegistry {
       if (job.state !== "DONE") continue;
       this.jobs.delete(key);
       this.rowsKept -= job.result?.rows?.length ?? 0;
+      for (const [id, j] of this.byRequestId) if (j === job) this.byRequestId.delete(id);
     }
   }
 }

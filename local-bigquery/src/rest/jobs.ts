@@ -149,7 +149,7 @@ async function query(ctx: ServiceContext, req: RequestParts): Promise<Record<str
     return out;
   }
   const spec: JobSpec = { projectId, jobId: `job_${randomUUID().replace(/-/g, "_")}`, location, configuration, request };
-  const job = ctx.jobs.submit(spec);
+  const job = ctx.jobs.submit(spec, typeof body.requestId === "string" && body.requestId !== "" ? body.requestId : undefined);
   const complete = await ctx.jobs.wait(job, waitMs(body.timeoutMs));
   const base = { kind: "bigquery#queryResponse", jobReference: jobReference(job), jobComplete: complete };
   if (!complete) return base;
