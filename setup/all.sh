@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up of an empty project, in order. Every step is idempotent: re-running is safe.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 HERE="$(dirname "${BASH_SOURCE[0]}")"
 

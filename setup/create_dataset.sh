@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the BigQuery dataset and its assertions dataset in their location, if missing.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the deployer and runtime service accounts and grants each only what it needs.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the Cloud Build trigger that runs cloudbuild.yaml on every push to the branch.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Enables the Google Cloud APIs the project uses. Only the missing ones are enabled.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

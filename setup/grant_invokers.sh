@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lets the given principals call the deployed function (Cloud Run invoker on its service).
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

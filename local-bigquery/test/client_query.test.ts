@@ -200,4 +200,18 @@ describe("local BigQuery: query jobs", () => {
     const [cancelled] = await job.cancel();
     expect(cancelled.job?.jobReference?.jobId).toBe(job.id);
   });
+
+  it("answers jobComplete:false at timeoutMs, long-polls to the end, and serves other requests meanwhile", async () => {
+    const slow = "SELECT COUNT(*) AS c FROM UNNEST(GENERATE_ARRAY(1, 1500)) a, UNNEST(GENERATE_ARRAY(1, 1500)) b";
+    const started = await rest(t.server.url, "POST", `/projects/${PROJECT}/queries`, { query: slow, useLegacySql: false, timeoutMs: 50 });
+    expect(started.json?.jobComplete).toBe(false);
+    const jobId = (started.json?.jobReference as { jobId: string }).jobId;
+    // No global lock: other calls are answered while the query still runs.
+    expect((await t.bq.dataset("q").table("nums").getMetadata())[0].numRows).toBe("10000");
+    const job = t.bq.job(jobId, { location: "US" });
+    expect((await job.getMetadata())[0].status.state).toBe("RUNNING");
+    const [rows] = await job.getQueryResults();
+    expect(rows).toEqual([{ c: 1500 * 1500 }]);
+    expect((await job.getMetadata())[0].status.state).toBe("DONE");
+  });
 });

@@ -201,13 +201,16 @@ describe("ZetaSQL engine", () => {
     expect(await engine.serverPid()).not.toBe(pid);
   });
 
-  it("gives every call a deadline", async () => {
+  it("gives every call a deadline, and replaces a server left busy by a runaway statement", async () => {
     const quick = await startEngine({ deadlineMs: 300 });
     try {
+      const pid = await quick.serverPid();
       const error = await quick
         .evaluateQuery("SELECT COUNT(*) FROM UNNEST(GENERATE_ARRAY(1, 10000)) a, UNNEST(GENERATE_ARRAY(1, 10000)) b", {})
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ reason: "timeout", status: 400 });
+      expect((await quick.evaluateQuery("SELECT 1 AS one", {})).rows).toEqual([["1"]]);
+      expect(await quick.serverPid()).not.toBe(pid);
     } finally {
       await quick.stop();
     }

@@ -143,6 +143,21 @@ when not matched then
       ]);
     });
 
+    it("inserts with INSERT ROW and INSERT VALUES without a column list", async () => {
+      const result = await h.run(`MERGE ecommerce_orders.orders_inc T
+        USING (SELECT 'R' AS order_id, 'ROW' AS order_status, TIMESTAMP '2025-03-01' AS ingested_at) S ON T.order_id = S.order_id
+        WHEN NOT MATCHED AND S.order_status = 'none' THEN INSERT VALUES ('never', NULL, NULL)
+        WHEN NOT MATCHED THEN INSERT ROW`);
+      expect(result.numDmlAffectedRows).toBe(1);
+      await h.run(`MERGE ecommerce_orders.orders_inc T USING (SELECT 'V' AS id) S ON T.order_id = S.id
+        WHEN NOT MATCHED THEN INSERT VALUES (id, 'VALUES', TIMESTAMP '2025-03-02')`);
+      const rows = await h.run("SELECT order_id, order_status, ingested_at FROM ecommerce_orders.orders_inc WHERE order_id IN ('R', 'V') ORDER BY 1");
+      expect(rows.rows).toEqual([
+        ["R", "ROW", "1740787200000000"],
+        ["V", "VALUES", "1740873600000000"],
+      ]);
+    });
+
     it("refuses a MERGE that matches one target row to several source rows, changing nothing", async () => {
       const error = await h.failure(`MERGE ecommerce_orders.orders_inc T USING ecommerce_orders.orders_raw S ON T.order_id = S.order_id
         WHEN MATCHED THEN UPDATE SET order_status = S.order_status`);

@@ -168,3 +168,18 @@ describe("sqlite store", () => {
     expect(store.tableVersion(ref)).toBeGreaterThan(version);
   });
 });
+
+describe("sqlite store ownership", () => {
+  it("refuses a second opener of the same file with a clear message", () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-lock-"));
+    const first = openStore(join(dir, "bq.sqlite"));
+    try {
+      expect(() => openStore(join(dir, "bq.sqlite"))).toThrow(/is in use by another local BigQuery process/);
+    } finally {
+      first.close();
+    }
+    const again = openStore(join(dir, "bq.sqlite"));
+    again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -15,6 +15,7 @@ import type { RunningServer, ZetaSqlProcess } from "./zetasql_process";
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
 const SERVICE = "zetasql.local_service.ZetaSqlLocalService";
+const SERVER_WAIT_MS = 35_000;
 
 interface MethodDefinition {
   path: string;
@@ -47,6 +48,9 @@ export class TooLargeRequestError extends Error {
 
 export class ZetaSqlClient {
   private clients = new Map<number, grpc.Client>();
+  /** Calls in flight per server generation, and servers to kill once theirs are done. */
+  private inFlight = new Map<number, number>();
+  private retired = new Set<number>();
 
   constructor(
     private readonly process: ZetaSqlProcess,
@@ -63,9 +67,11 @@ export class ZetaSqlClient {
     const serialised = definition.requestSerialize(request);
     const payload = appended ? Buffer.concat([serialised, appended]) : serialised;
     if (payload.length > MAX_REQUEST_BYTES) throw new TooLargeRequestError(payload.length);
+    // A (re)starting server is waited for on its own start-up timeout, not the call's deadline.
+    const server = await withDeadline(this.process.server(), Math.max(deadlineMs, SERVER_WAIT_MS));
     const deadline = Date.now() + deadlineMs;
-    const server = await withDeadline(this.process.server(), deadlineMs);
     const client = this.clientFor(server);
+    this.inFlight.set(server.generation, (this.inFlight.get(server.generation) ?? 0) + 1);
     try {
       return await new Promise<T>((resolve, reject) => {
         client.makeUnaryRequest(
@@ -88,7 +94,20 @@ export class ZetaSqlClient {
           "The local SQL engine (ZetaSQL) stopped while running this statement; it is being restarted. Retry the request.",
         );
       }
+      if ((error as grpc.ServiceError).code === grpc.status.DEADLINE_EXCEEDED) {
+        // ZetaSQL cannot cancel a running statement: move new calls to a fresh server and
+        // kill this one when its other calls are done, so the runaway does not burn a core.
+        this.retired.add(server.generation);
+        this.process.retire(server);
+      }
       throw mapGrpcError(error as grpc.ServiceError, deadlineMs);
+    } finally {
+      const left = (this.inFlight.get(server.generation) ?? 1) - 1;
+      this.inFlight.set(server.generation, left);
+      if (left === 0) {
+        this.inFlight.delete(server.generation);
+        if (this.retired.delete(server.generation) && !server.hasExited()) server.process.kill("SIGKILL");
+      }
     }
   }
 

@@ -19,6 +19,20 @@ export interface RunningServer {
 
 const START_TIMEOUT_MS = 30_000;
 
+/** Servers still running: killed when this Node process exits, so none is left behind. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", () => {
+      for (const c of live) c.kill("SIGKILL");
+    });
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -53,6 +67,16 @@ export class ZetaSqlProcess {
     return this.current;
   }
 
+  /**
+   * Stops routing calls to this server (a runaway statement keeps it busy); the next call
+   * starts a fresh one. The caller kills the old one once its calls are done.
+   */
+  retire(server: RunningServer): void {
+    if (this.activeGeneration !== server.generation) return;
+    this.activeGeneration = 0;
+    this.current = undefined;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     const current = this.current;
@@ -83,6 +107,7 @@ export class ZetaSqlProcess {
   private async startOnce(): Promise<RunningServer> {
     const port = await freePort();
     const child = spawn(serverBinary(), ["127.0.0.1", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    track(child);
     const generation = ++this.generation;
     let exited = false;
     const exitedPromise = new Promise<void>((resolve) => child.once("exit", () => resolve()));

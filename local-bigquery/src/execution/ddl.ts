@@ -75,7 +75,7 @@ export async function createTableOrView(
   if (kinds.some((k) => /Materialized|Snapshot|External|Function|Procedure|Model/i.test(k))) {
     throw unsupported(`The local BigQuery cannot run this statement (${kinds[kinds.length - 1].replace(/^ast|Node$/g, "")})`);
   }
-  if (astNode.scope === "TEMP" || /^\s*create\s+(or\s+replace\s+)?temp(orary)?\s/i.test(text.text)) {
+  if (astNode.scope === "TEMPORARY") {
     throw unsupported("The local BigQuery does not support temporary tables; create a regular table and drop it afterwards");
   }
   const nameSegments = pathSegments(astNode.name) ?? [];

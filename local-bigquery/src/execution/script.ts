@@ -80,8 +80,11 @@ const SUPPORTED = new Set([
 export function checkSupported(statements: ParsedStatement[]): void {
   statements.forEach((s, i) => {
     const kind = s.kinds[s.kinds.length - 1] ?? "";
-    if (SUPPORTED.has(kind)) return;
-    const what = UNSUPPORTED[kind] ?? `${kind.replace(/^ast|Node$/g, "").replace(/([a-z])([A-Z])/g, "$1 $2")} statements`;
+    const temporary = kind === "astCreateTableStatementNode" && (s.node.scope === "TEMPORARY" || s.node.scope === "TEMP");
+    if (SUPPORTED.has(kind) && !temporary) return;
+    const what = temporary
+      ? "temporary tables (CREATE TEMP TABLE)"
+      : (UNSUPPORTED[kind] ?? `${kind.replace(/^ast|Node$/g, "").replace(/([a-z])([A-Z])/g, "$1 $2")} statements`);
     const where = statements.length > 1 ? ` (statement ${i + 1} of the script)` : "";
     throw unsupported(
       `The local BigQuery cannot run ${what}${where}: it runs single GoogleSQL statements (queries, DDL, DML) ` +

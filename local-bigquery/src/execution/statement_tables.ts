@@ -165,7 +165,8 @@ export async function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions
     if (withRowId) columns.push({ name: ROW_ID, field: { type: "INTEGER", mode: "NULLABLE" }, pseudo: true });
     const table: EngineTable = { name: use.engineName, columns };
     if (withRowId && opts.rowIdIsKey) table.primaryKey = [schema.length];
-    const needsRows = withRowId || scanned;
+    // Schema only (no content, no column usage to measure bytes by): no rows are read.
+    const needsRows = (opts.content || opts.usedColumns !== undefined) && (withRowId || scanned);
     const stored = needsRows ? deps.store.readRows(use.ref) : [];
     bytes += rowsBytes(schema, stored, used);
     rowCount += stored.length;

@@ -3,7 +3,7 @@ import { invalid } from "../errors";
 
 const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
 // Tables allow Unicode letters, marks, numbers, connectors, dashes and spaces.
-const TABLE_ID = /^[\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}$]{1,1024}$/u;
+const TABLE_ID = /^[\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]{1,1024}$/u;
 
 export function checkDatasetId(id: unknown): string {
   if (typeof id !== "string" || !DATASET_ID.test(id)) {

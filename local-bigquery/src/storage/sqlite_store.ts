@@ -6,7 +6,8 @@
  * is fsynced before the call returns; kill -9 after an acknowledged write loses nothing.
  * Rows are JSON arrays of canonical values (model.ts) keyed by a global
  * AUTOINCREMENT id: stable, never reused, and in insertion order.
- * This process is the file's only writer, so table metadata is cached in memory.
+ * The file is opened in exclusive locking mode: this process is its only user, so
+ * table metadata is cached in memory.
  */
 import Database from "better-sqlite3";
 import { BigQueryError, duplicate, notFound } from "../errors";
@@ -101,11 +102,20 @@ class SqliteStore implements Store {
     this.now = options.now ?? Date.now;
     this.dedupWindowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("foreign_keys = OFF");
-    this.db.pragma("busy_timeout = 5000");
-    this.db.exec(SCHEMA_SQL);
+    try {
+      // One process owns the file: the table cache below relies on it, and a second server gets a clear error.
+      this.db.pragma("busy_timeout = 2000");
+      this.db.pragma("locking_mode = EXCLUSIVE");
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = FULL");
+      this.db.exec(SCHEMA_SQL);
+    } catch (error) {
+      this.db.close();
+      if ((error as { code?: string }).code === "SQLITE_BUSY") {
+        throw new Error(`The data file ${path} is in use by another local BigQuery process`);
+      }
+      throw error;
+    }
     const db = this.db;
     this.stmt = {
       getDataset: db.prepare<[string, string], { meta: string }>("SELECT meta FROM datasets WHERE project = ? AND dataset = ?"),
