@@ -230,6 +230,7 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
     if (astNode.isIfExists) return { statementType: "ALTER_TABLE", bytes: 0 };
     throw tableNotFound(ref);
   }
+  if (meta.type === "VIEW") throw invalidQuery(`${tableKey(ref)} is a view; ALTER TABLE applies to tables`);
   // ZetaSQL looks the table up: name it by one identifier, as in the catalog sent.
   const rewritten = new RewrittenSql(text);
   const pathRange = rangeOf(astNode.path);
