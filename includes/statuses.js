@@ -4,8 +4,13 @@
 // assertions and a `<status>_at` column of order_lifecycle_metrics_v.
 const list = require("./order_statuses.json");
 
+/** A status as part of a column name: "On Hold" -> on_hold. */
+function slug(status) {
+  return status.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+}
+
 function atColumn(status) {
-  return `${status.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_at`;
+  return `${slug(status)}_at`;
 }
 
 function checkList(names) {
@@ -29,11 +34,41 @@ function sqlList() {
   return list.map(quote).join(", ");
 }
 
+/**
+ * `name` itself, once checked against the list. SQL about one particular status (shipping, delivery,
+ * cancellation) names it through this, so renaming or removing that status fails the compile with a
+ * message instead of leaving a column silently NULL or 0.
+ */
+function named(name) {
+  if (!list.includes(name)) {
+    throw new Error(`status ${JSON.stringify(name)} is used by the warehouse but is not in includes/order_statuses.json (${list.join(", ")})`);
+  }
+  return name;
+}
+
+/** A listed status as a SQL string literal. */
+function literal(name) {
+  return quote(named(name));
+}
+
+/** The aggregate expression of the first event time with `status`: MIN(IF(...)). */
+function firstAt(status, statusColumn = "order_status", timeColumn = "event_time") {
+  return `MIN(IF(${statusColumn} = ${literal(status)}, ${timeColumn}, NULL))`;
+}
+
 /** One `MIN(IF(...)) AS <status>_at` select item per status: the first event time with that status. */
 function firstAtColumns(statusColumn = "order_status", timeColumn = "event_time") {
-  return list
-    .map((status) => `MIN(IF(${statusColumn} = ${quote(status)}, ${timeColumn}, NULL)) AS ${atColumn(status)}`)
-    .join(",\n  ");
+  return list.map((status) => `${firstAt(status, statusColumn, timeColumn)} AS ${atColumn(status)}`).join(",\n  ");
+}
+
+// The statuses the Looker Studio dashboard measures in order_lifecycle_metrics_v: hours from order_date to
+// each milestone (hours_to_<status>) and the share of orders currently cancelled (is_cancelled).
+const milestones = [named("Shipped"), named("Delivered")];
+const cancelled = named("Cancelled");
+
+/** The column of hours from order_date until the order first had `status`: hours_to_<status>. */
+function hoursToColumn(status) {
+  return `hours_to_${slug(named(status))}`;
 }
 
 /** Column descriptions for the generated `<status>_at` columns. */
@@ -43,4 +78,16 @@ function atColumnDescriptions() {
   );
 }
 
-module.exports = { list, atColumn, sqlList, firstAtColumns, atColumnDescriptions };
+module.exports = {
+  list,
+  milestones,
+  cancelled,
+  atColumn,
+  named,
+  literal,
+  sqlList,
+  firstAt,
+  firstAtColumns,
+  hoursToColumn,
+  atColumnDescriptions,
+};

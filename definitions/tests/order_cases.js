@@ -120,6 +120,8 @@ function literal(value, type) {
       return quote(value);
     case "INT64":
       return String(value);
+    case "FLOAT64":
+      return `CAST(${value} AS FLOAT64)`;
     case "TIMESTAMP":
       return `TIMESTAMP ${quote(value)}`;
     default:

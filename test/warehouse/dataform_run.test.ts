@@ -219,6 +219,10 @@ describe("dataform run with rows that break an invariant", () => {
       // order_date one hour after the ingest; o-skew is within the clock-skew tolerance.
       rawRow("o-future", "u1", "Pending", "2025-03-01T10:00:00Z", { order_date: "2025-03-01T11:00:00Z" }),
       rawRow("o-skew", "s1", "Pending", "2025-03-01T10:00:00Z", { order_date: "2025-03-01T10:01:00Z" }),
+      // Shipped an hour before it was ordered (the app's updated_at or order_date is wrong): hours_to_shipped = -1.
+      // o-skew-shipped ships one minute "before" its order_date, within the clock-skew tolerance.
+      rawRow("o-shipped-early", "x1", "Shipped", "2025-03-01T10:00:00Z", { order_date: "2025-03-01T10:00:00Z", updated_at: "2025-03-01T09:00:00Z" }),
+      rawRow("o-skew-shipped", "y1", "Shipped", "2025-03-01T10:00:00Z", { order_date: "2025-03-01T10:01:00Z" }),
     ]);
     const result = await runDataform("run", [], { url: local.url });
     expect(result.code).not.toBe(0);
@@ -227,6 +231,7 @@ describe("dataform run with rows that break an invariant", () => {
       [
         "orders_raw_non_canonical_status",
         "orders_raw_order_date_after_ingest",
+        "order_lifecycle_negative_duration",
         "ecommerce_orders_latest_order_v_assertions_rowConditions",
         "ecommerce_orders_first_order_events_v_assertions_rowConditions",
       ]
@@ -237,6 +242,10 @@ describe("dataform run with rows that break an invariant", () => {
 
     const [flagged] = await bigquery.query(`SELECT order_id FROM ${tableName("orders_raw_order_date_after_ingest", ASSERTION_DATASET)}`);
     expect(flagged).toEqual([{ order_id: "o-future" }]);
+    const [negative] = await bigquery.query(
+      `SELECT order_id, hours_to_shipped, hours_to_delivered FROM ${tableName("order_lifecycle_negative_duration", ASSERTION_DATASET)}`,
+    );
+    expect(negative).toEqual([{ order_id: "o-shipped-early", hours_to_shipped: -1, hours_to_delivered: null }]);
     const [nonCanonical] = await bigquery.query(`SELECT order_id, order_status FROM ${tableName("orders_raw_non_canonical_status", ASSERTION_DATASET)}`);
     expect(nonCanonical).toEqual([{ order_id: "o-lost", order_status: "Lost" }]);
   });

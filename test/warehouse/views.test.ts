@@ -3,7 +3,7 @@
  * orders_raw with the real BigQuery client, then each view queried and compared with rows written by hand.
  * Covers every case of the Dataform unit tests (definitions/tests/order_cases.js) and more.
  */
-import { BigQuery } from "@google-cloud/bigquery";
+import { BigQuery, type TableMetadata } from "@google-cloud/bigquery";
 import { startLocalBigQuery, type LocalBigQuery } from "../../local-bigquery/src";
 import { DATASET, GCP_PROJECT, runDataform, tableName } from "../support/warehouse";
 import { describeRun } from "../support/warehouse_outcomes";
@@ -149,6 +149,9 @@ interface Lifecycle {
   seconds: number;
   reached: Partial<Record<"pending" | "processing" | "shipped" | "delivered" | "cancelled" | "returned", string>>;
   orderDate?: string;
+  /** hours_to_shipped / hours_to_delivered, written by hand; NULL when absent. */
+  hoursTo?: { shipped?: number; delivered?: number };
+  cancelled?: 0 | 1;
 }
 
 function lifecycle(order: string, l: Lifecycle): Row {
@@ -169,6 +172,9 @@ function lifecycle(order: string, l: Lifecycle): Row {
     delivered_at: statusAt("delivered"),
     cancelled_at: statusAt("cancelled"),
     returned_at: statusAt("returned"),
+    hours_to_shipped: l.hoursTo?.shipped ?? null,
+    hours_to_delivered: l.hoursTo?.delivered ?? null,
+    is_cancelled: l.cancelled ?? 0,
   };
 }
 
@@ -176,6 +182,8 @@ const EXPECTED_LIFECYCLE: Row[] = [
   lifecycle("o-several", {
     first: "Pending", current: "Delivered", from: at("10:00:00"), to: at("13:00:00"), versions: 4, changes: 3, seconds: 10800, orderDate: at("08:30:00"),
     reached: { pending: at("10:00:00"), processing: at("11:00:00"), shipped: at("12:00:00"), delivered: at("13:00:00") },
+    // From the latest version's order_date, 08:30.
+    hoursTo: { shipped: 3.5, delivered: 4.5 },
   }),
   lifecycle("o-tie", {
     first: "Pending", current: "Processing", from: at("10:00:00"), to: at("10:00:00"), versions: 2, changes: 1, seconds: 0,
@@ -188,14 +196,17 @@ const EXPECTED_LIFECYCLE: Row[] = [
   lifecycle("o-late", {
     first: "Pending", current: "Shipped", from: at("09:00:00"), to: at("12:00:00"), versions: 3, changes: 2, seconds: 10800,
     reached: { pending: at("09:00:00"), processing: at("10:00:00"), shipped: at("12:00:00") },
+    hoursTo: { shipped: 4 },
   }),
   lifecycle("o-dup", {
     first: "Pending", current: "Shipped", from: at("10:00:00"), to: at("11:00:00"), versions: 2, changes: 1, seconds: 3600,
     reached: { pending: at("10:00:00"), shipped: at("11:00:00") },
+    hoursTo: { shipped: 3 },
   }),
   lifecycle("o-dup-last", {
     first: "Pending", current: "Shipped", from: at("09:00:00"), to: at("10:00:00"), versions: 2, changes: 1, seconds: 3600,
     reached: { pending: at("09:00:00"), shipped: at("10:00:00") },
+    hoursTo: { shipped: 2 },
   }),
   lifecycle("o-single", {
     first: "Pending", current: "Pending", from: at("10:00:00"), to: at("10:00:00"), versions: 1, changes: 0, seconds: 0,
@@ -204,6 +215,7 @@ const EXPECTED_LIFECYCLE: Row[] = [
   lifecycle("o-cancelled", {
     first: "Pending", current: "Cancelled", from: at("10:00:00"), to: at("11:00:00"), versions: 3, changes: 2, seconds: 3600,
     reached: { pending: at("10:00:00"), processing: at("10:30:00"), cancelled: at("11:00:00") },
+    cancelled: 1,
   }),
   lifecycle("o-back", {
     first: "Pending", current: "Processing", from: at("10:00:00"), to: at("14:00:00"), versions: 5, changes: 3, seconds: 14400,
@@ -212,10 +224,12 @@ const EXPECTED_LIFECYCLE: Row[] = [
   lifecycle("o-null-updated", {
     first: "Pending", current: "Delivered", from: at("10:00:00"), to: at("11:00:00"), versions: 3, changes: 2, seconds: 3600,
     reached: { pending: at("10:00:00"), shipped: at("10:30:00"), delivered: at("11:00:00") },
+    hoursTo: { shipped: 2.5, delivered: 3 },
   }),
   lifecycle("o-returned", {
     first: "Delivered", current: "Returned", from: at("09:00:00"), to: at("11:00:00"), versions: 2, changes: 1, seconds: 7200,
     reached: { delivered: at("09:00:00"), returned: at("11:00:00") },
+    hoursTo: { delivered: 1 },
   }),
   lifecycle("o-shared-a", {
     first: "Pending", current: "Pending", from: at("10:00:00"), to: at("10:00:00"), versions: 1, changes: 0, seconds: 0,
@@ -224,6 +238,8 @@ const EXPECTED_LIFECYCLE: Row[] = [
   lifecycle("o-shared-b", {
     first: "Shipped", current: "Shipped", from: at("10:05:00"), to: at("10:05:00"), versions: 1, changes: 0, seconds: 0,
     reached: { shipped: at("10:05:00") },
+    // 2 h 5 min: a fraction of an hour.
+    hoursTo: { shipped: 125 / 60 },
   }),
   lifecycle("o-many", {
     first: "Pending", current: "Processing", from: at("10:00:00"), to: at("10:39:00"), versions: 40, changes: 39, seconds: 2340,
@@ -298,6 +314,23 @@ describe("the views on rows inserted with the client", () => {
 
   it("order_lifecycle_metrics_v: one row per order with its lifecycle", async () => {
     expect(await view("order_lifecycle_metrics_v")).toEqual(byOrder(EXPECTED_LIFECYCLE));
+  });
+
+  it("order_lifecycle_metrics_v: the dashboard's measures have the types Looker Studio aggregates", async () => {
+    const [meta] = await bigquery.dataset(DATASET).table("order_lifecycle_metrics_v").getMetadata();
+    const fields = (meta as TableMetadata).schema?.fields ?? [];
+    const typeOf = (name: string) => fields.find((field) => field.name === name)?.type;
+    expect(["hours_to_shipped", "hours_to_delivered", "is_cancelled"].map((name) => [name, typeOf(name)])).toEqual([
+      ["hours_to_shipped", "FLOAT"],
+      ["hours_to_delivered", "FLOAT"],
+      ["is_cancelled", "INTEGER"],
+    ]);
+    // The cancellation rate and the mean hours, as the dashboard computes them.
+    const [[totals]] = await bigquery.query(
+      `SELECT AVG(is_cancelled) AS cancellation_rate, SUM(is_cancelled) AS cancelled, AVG(hours_to_delivered) AS mean_hours_to_delivered
+       FROM ${tableName("order_lifecycle_metrics_v")}`,
+    );
+    expect(totals).toEqual({ cancellation_rate: 1 / EXPECTED_LIFECYCLE.length, cancelled: 1, mean_hours_to_delivered: (4.5 + 3 + 1) / 3 });
   });
 
   it("order_versions_v: one row per event in version order, the earliest ingest standing for a resent event", async () => {
