@@ -8,7 +8,6 @@ import ORDER_STATUSES from "../includes/order_statuses.json";
 import { toUtcMicros } from "./timestamps";
 
 export { ORDER_STATUSES };
-export type OrderStatus = string;
 
 const MAX_ID_CHARS = 128;
 const MAX_DETAILS_BYTES = 64 * 1024;

@@ -41,7 +41,7 @@ function sqlList() {
  */
 function named(name) {
   if (!list.includes(name)) {
-    throw new Error(`status ${JSON.stringify(name)} is used by the warehouse but is not in includes/order_statuses.json (${list.join(", ")})`);
+    throw new Error(`status ${name} is used by the warehouse but is not in includes/order_statuses.json (${list.join(", ")})`);
   }
   return name;
 }

@@ -1,7 +1,8 @@
 /**
  * SQL-core figures (printed, never asserted): a trivial query's round trip, and the
  * latest-version query (QUALIFY ROW_NUMBER()) over an orders-like table of 1,000 and
- * 10,000 rows and of the largest size one ZetaSQL request can carry.
+ * 10,000 rows and of the largest size one ZetaSQL request can carry; then the same through a
+ * view over a view (the warehouse's latest_order_v over order_versions_v over orders_raw).
  * Run: npx tsx local-bigquery/bench/engine_bench.ts
  */
 import { createHash } from "node:crypto";
@@ -96,6 +97,51 @@ async function main(): Promise<void> {
     if (best) console.log(`largest orders table the query can read: ~${best.count} rows (7 columns, SELECT *), query ${best.ms.toFixed(0)} ms`);
     const beyond = await measure(high);
     if (beyond instanceof Error) console.log(`at ${high} rows: ${beyond.message}`);
+
+    // A view over a view: versions_v (de-duplicated versions with window columns) under latest_v.
+    const measureViews = async (count: number): Promise<{ ms: number; rows: number } | Error> => {
+      const name = `orders_${count}`;
+      await createOrders(name);
+      store.appendRows(ref(name), ordersRows(count));
+      await run(`CREATE OR REPLACE VIEW shop.versions_v AS SELECT order_id, event_id, order_date, order_details, order_status,
+        updated_at, ingested_at, COALESCE(updated_at, ingested_at) AS event_time,
+        ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY COALESCE(updated_at, ingested_at), ingested_at, event_id) AS version_seq,
+        COUNT(*) OVER (PARTITION BY order_id) AS version_count
+        FROM ${name} WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id, event_id ORDER BY ingested_at) = 1`);
+      await run(`CREATE OR REPLACE VIEW shop.latest_v AS SELECT order_id, order_date, order_details, order_status, updated_at,
+        ingested_at, event_id, version_count FROM versions_v WHERE version_seq = version_count`);
+      try {
+        let rows = 0;
+        const ms = await time(async () => {
+          rows = (await run("SELECT * FROM shop.latest_v")).rows?.length ?? 0;
+        });
+        return { ms, rows };
+      } catch (error) {
+        return error as Error;
+      } finally {
+        store.deleteTable(ref(name));
+      }
+    };
+    for (const count of [1_000, 10_000]) {
+      const result = await measureViews(count);
+      if (result instanceof Error) console.log(`view over view over ${count} rows: failed: ${result.message}`);
+      else console.log(`SELECT * FROM view over view over ${count} rows: ${result.ms.toFixed(0)} ms (${result.rows} latest rows)`);
+    }
+    low = 5_000;
+    high = 80_000;
+    let bestViews: { count: number; ms: number } | undefined;
+    while (high - low > 1_000) {
+      const mid = Math.round((low + high) / 2 / 1000) * 1000;
+      const result = await measureViews(mid);
+      if (result instanceof Error) high = mid;
+      else {
+        low = mid;
+        bestViews = { count: mid, ms: result.ms };
+      }
+    }
+    if (bestViews) console.log(`largest orders table a view over a view can read: ~${bestViews.count} rows, query ${bestViews.ms.toFixed(0)} ms`);
+    const beyondViews = await measureViews(high);
+    if (beyondViews instanceof Error) console.log(`view over view at ${high} rows: ${beyondViews.message}`);
   } finally {
     await engine.stop();
     store.close();

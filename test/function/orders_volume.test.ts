@@ -42,7 +42,7 @@ test("following Link rel=next visits each of 25,000 orders exactly once, in orde
   // These carry short client event_ids (an idempotency key the API accepts) instead of 64-hex derived ones:
   // the local BigQuery hands a statement's input rows to ZetaSQL in one request of at most 4 MiB, and
   // 25,000 versions with derived ids come to 4.27 MB once encoded (see local-bigquery's engine limit).
-  const more = makeOrders("bulk-b-", 10_000).map((o, i) => ({ ...o, event_id: `b${i}` }));
+  const more = makeOrders("bulk-b-", 10_000).map((o, i): Record<string, unknown> => ({ ...o, event_id: `b${i}` }));
   expect((await t.api.post(more)).status).toBe(200);
   more.forEach((o) => posted.add(o.order_id as string));
   expect(posted.size).toBe(25_000);

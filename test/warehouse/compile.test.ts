@@ -257,6 +257,14 @@ describe("the status list drives the warehouse (on a copy of the project)", () =
     expect(lifecycleTest?.expectedOutputQuery).toContain("CAST(NULL AS TIMESTAMP) AS on_hold_at");
   });
 
+  it("refuses a status list that drops a status the dashboard measures, naming it", async () => {
+    const renamed = CANONICAL_STATUSES.map((status) => (status === "Shipped" ? "Dispatched" : status));
+    writeFileSync(join(copy.dir, "includes", "order_statuses.json"), JSON.stringify(renamed));
+    const result = await runDataform("compile", ["--json"], { cwd: copy.dir });
+    expect(result.code).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toContain("status Shipped is used by the warehouse but is not in includes/order_statuses.json");
+  });
+
   it("refuses a status list whose names collide as columns, saying why", async () => {
     writeFileSync(join(copy.dir, "includes", "order_statuses.json"), JSON.stringify([...CANONICAL_STATUSES, "pending"]));
     const result = await runDataform("compile", ["--json"], { cwd: copy.dir });

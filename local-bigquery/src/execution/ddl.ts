@@ -80,10 +80,9 @@ export async function createTableOrView(
   }
   const nameSegments = pathSegments(astNode.name) ?? [];
   const ref = resolveTableName(nameSegments, requestScope);
-  // A view's unqualified names resolve against the view's own dataset, when created and when read.
-  const scope: StatementScope = isView
-    ? { ...requestScope, defaultDataset: { projectId: ref.projectId, datasetId: ref.datasetId } }
-    : requestScope;
+  // A view's body ignores the default dataset (BigQuery: "A reference inside of a view must be qualified
+  // with a dataset"); `d.t` means the view's project, when created and when read.
+  const scope: StatementScope = isView ? { ...requestScope, projectId: ref.projectId, defaultDataset: undefined } : requestScope;
   const queryNode = astNode.query as AstNode | undefined;
   const queryRange = queryNode ? rangeOf(queryNode) : undefined;
   if (astNode.likeTableName || astNode.cloneDataSource || astNode.copyDataSource) {
@@ -103,11 +102,9 @@ export async function createTableOrView(
     prepared.rewritten.replace(partitionRange, "");
     prepared.sql = prepared.rewritten.text();
   }
-  const schemaTables = await loadTables(deps, prepared.uses, {
-    content: false,
-  });
+  const schemaTables = loadTables(deps, prepared.uses, { content: false });
   const sent = new SqlText(prepared.sql);
-  const resolved = await withPositions(sent, text, (o) => prepared.rewritten.toOriginal(o), () =>
+  const resolved = await withPositions(sent, text, (o) => prepared.rewritten.locate(o), () =>
     deps.engine.analyze(prepared.sql, {
       tables: schemaTables.tables,
       constants: [...scope.variables.values()],

@@ -9,10 +9,9 @@ import type { AstNode } from "../engine";
 import { invalidQuery } from "../errors";
 import type { TableRef } from "../model";
 import type { StatementType } from "./executor";
-import { viewEvaluator } from "./query_runner";
 import { checkRequired } from "./required_columns";
 import { SqlText, pathSegments, withPositions } from "./sql_text";
-import { loadTables, prepareStatement, usedColumnsOf, type Deps, type TableUse } from "./statement_tables";
+import { loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
 import type { TableLocks } from "./table_locks";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 
@@ -36,34 +35,28 @@ export async function modify(
   kind: DmlKind,
   dryRun: boolean,
 ): Promise<DmlOutcome> {
+  const targetRef = resolveTableName(pathSegments(astNode.targetPath) ?? [], scope);
+  const targetMeta = deps.store.getTable(targetRef);
+  if (!targetMeta) throw tableNotFound(targetRef);
+  if (targetMeta.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
   const prepared = await prepareStatement(deps, scope, text, ast);
-  const targetSegments = pathSegments(astNode.targetPath) ?? [];
-  const targetRef = resolveTableName(targetSegments, scope);
-  const target = prepared.uses.find((u) => tableKey(u.ref) === tableKey(targetRef)) as TableUse | undefined;
+  const target = prepared.uses.find((u) => tableKey(u.ref) === tableKey(targetRef));
   if (!target) throw tableNotFound(targetRef);
-  if (target.meta.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
   const keyed = kind !== "INSERT";
   const sent = new SqlText(prepared.sql);
   const context = { constants: [...scope.variables.values()], params: prepared.params, deadlineMs: scope.deadlineMs };
 
   const run = (): Promise<DmlOutcome> =>
-    withPositions(sent, text, (o) => prepared.rewritten.toOriginal(o), async () => {
-      const schemaOnly = await loadTables(deps, prepared.uses, { content: false, rowIdFor: keyed ? targetRef : undefined, rowIdIsKey: keyed });
-      const totalRows = prepared.uses.reduce((n, u) => n + (u.meta.type === "TABLE" ? deps.store.countRows(u.ref) : 0), 0);
-      const hasViews = prepared.uses.some((u) => u.meta.type === "VIEW");
+    withPositions(sent, text, (o) => prepared.rewritten.locate(o), async () => {
+      const schemaOnly = loadTables(deps, prepared.uses, { content: false, rowIdFor: keyed ? targetRef : undefined, rowIdIsKey: keyed });
+      const totalRows = prepared.uses.reduce((n, u) => n + deps.store.countRows(u.ref), 0);
       let usedColumns: Map<string, Set<number>> | undefined;
-      if (dryRun || hasViews || (kind !== "UPDATE" && totalRows > PRUNE_ABOVE_ROWS)) {
+      if (dryRun || (kind !== "UPDATE" && totalRows > PRUNE_ABOVE_ROWS)) {
         const resolved = await deps.engine.analyze(prepared.sql, { ...context, tables: schemaOnly.tables });
         if (kind !== "UPDATE") usedColumns = usedColumnsOf(resolved);
       }
       if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0 };
-      const loaded = await loadTables(deps, prepared.uses, {
-        content: true,
-        rowIdFor: keyed ? targetRef : undefined,
-        rowIdIsKey: keyed,
-        usedColumns,
-        evaluateView: viewEvaluator(deps, scope, 0),
-      });
+      const loaded = loadTables(deps, prepared.uses, { content: true, rowIdFor: keyed ? targetRef : undefined, rowIdIsKey: keyed, usedColumns });
       const changes = await deps.engine.evaluateModify(prepared.sql, target.engineName, { ...context, tables: loaded.tables });
       const width = target.meta.schema.length;
       if (kind === "INSERT") {

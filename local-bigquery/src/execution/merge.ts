@@ -46,8 +46,8 @@ export async function merge(
 
   // ZetaSQL analyses MERGE fully: types, names and errors with positions in the user's text.
   const prepared = await prepareStatement(deps, scope, text, ast);
-  const schemaOnly = await loadTables(deps, prepared.uses, { content: false });
-  await withPositions(new SqlText(prepared.sql), text, (o) => prepared.rewritten.toOriginal(o), () =>
+  const schemaOnly = loadTables(deps, prepared.uses, { content: false });
+  await withPositions(new SqlText(prepared.sql), text, (o) => prepared.rewritten.locate(o), () =>
     deps.engine.analyze(prepared.sql, {
       tables: schemaOnly.tables,
       constants: [...scope.variables.values()],

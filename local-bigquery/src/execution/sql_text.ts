@@ -87,8 +87,25 @@ export class SqlText {
   }
 }
 
+/** Text spliced in from elsewhere (a view's SQL): where it starts in the replacement, and how it was itself rewritten. */
+export interface Spliced {
+  /** Byte offset of the spliced text within the replacement. */
+  at: number;
+  rewritten: RewrittenSql;
+  /** Named in errors located inside it, e.g. the view `p.d.v`. */
+  label: string;
+}
+
+/** An offset in some text other than the one the user sent: inside a spliced view's SQL. */
+export interface ElsewhereOffset {
+  label: string;
+  text: SqlText;
+  offset: number;
+}
+
 interface Edit extends ByteRange {
   replacement: Buffer;
+  spliced?: Spliced;
 }
 
 /** A text with some byte ranges replaced; maps offsets of the result back to the original. */
@@ -97,9 +114,9 @@ export class RewrittenSql {
 
   constructor(readonly original: SqlText) {}
 
-  replace(range: ByteRange, replacement: string): void {
+  replace(range: ByteRange, replacement: string, spliced?: Spliced): void {
     if (this.edits.some((e) => e.start < range.end && range.start < e.end)) return; // overlapping: keep the first
-    this.edits.push({ ...range, replacement: Buffer.from(replacement, "utf8") });
+    this.edits.push({ ...range, replacement: Buffer.from(replacement, "utf8"), spliced });
   }
 
   get changed(): boolean {
@@ -120,13 +137,30 @@ export class RewrittenSql {
 
   /** An offset in text() to the matching offset of the original (inside a replacement: its start). */
   toOriginal(offset: number): number {
+    const located = this.locate(offset);
+    return typeof located === "number" ? located : located.start;
+  }
+
+  /**
+   * Where an offset of text() comes from: an offset of the original, or, inside spliced text,
+   * an offset of that text (through its own rewrites) with `start` its place in the original.
+   */
+  locate(offset: number): number | (ElsewhereOffset & { start: number }) {
     const sorted = [...this.edits].sort((a, b) => a.start - b.start);
     let shift = 0;
     for (const edit of sorted) {
       const newStart = edit.start + shift;
       if (offset < newStart) break;
       const newEnd = newStart + edit.replacement.length;
-      if (offset < newEnd) return edit.start;
+      if (offset < newEnd) {
+        const spliced = edit.spliced;
+        const inner = spliced ? offset - newStart - spliced.at : -1;
+        if (!spliced || inner < 0 || inner > Buffer.byteLength(spliced.rewritten.text())) return edit.start;
+        const deeper = spliced.rewritten.locate(inner);
+        return typeof deeper === "number"
+          ? { label: spliced.label, text: spliced.rewritten.original, offset: deeper, start: edit.start }
+          : { ...deeper, start: edit.start };
+      }
       shift += edit.replacement.length - (edit.end - edit.start);
     }
     return offset - shift;
@@ -168,22 +202,29 @@ export function remapErrorPositions(
   error: unknown,
   sent: SqlText,
   target: SqlText,
-  toTarget: (offset: number) => number,
+  toTarget: (offset: number) => number | ElsewhereOffset,
 ): unknown {
   if (!(error instanceof BigQueryError) || !/ at \[\d+:\d+\]/.test(error.message)) return error;
+  let elsewhere: string | undefined;
   const message = error.message.replace(/ at \[(\d+):(\d+)\]/g, (_, l: string, c: string) => {
-    const offset = toTarget(offsetOf(sent, Number(l), Number(c)));
-    const position = lineColumnOf(target, Math.max(0, Math.min(offset, target.bytes.length)));
-    return ` at [${position.line}:${position.column}]`;
+    const located = toTarget(offsetOf(sent, Number(l), Number(c)));
+    const text = typeof located === "number" ? target : located.text;
+    const offset = typeof located === "number" ? located : located.offset;
+    const position = lineColumnOf(text, Math.max(0, Math.min(offset, text.bytes.length)));
+    if (typeof located === "number") return ` at [${position.line}:${position.column}]`;
+    // BigQuery's form for a position in a view's SQL; it is not a position in any enclosing text.
+    elsewhere = located.label;
+    return ` at [${located.label}:${position.line}:${position.column}]`;
   });
-  return new BigQueryError(error.reason, message, error.location, error.status);
+  const prefixed = elsewhere && !message.startsWith("in view ") ? `in view ${elsewhere}: ${message}` : message;
+  return new BigQueryError(error.reason, prefixed, error.location, error.status);
 }
 
 /** Runs fn, mapping error positions of `sent` back to `target`. */
 export async function withPositions<T>(
   sent: SqlText,
   target: SqlText,
-  toTarget: (offset: number) => number,
+  toTarget: (offset: number) => number | ElsewhereOffset,
   fn: () => Promise<T>,
 ): Promise<T> {
   try {

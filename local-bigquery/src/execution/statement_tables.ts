@@ -1,16 +1,16 @@
 /**
  * Prepares one statement for ZetaSQL: finds the tables it names, resolves them
- * as BigQuery does, rewrites multi-part names to the single identifiers the
- * engine's catalog holds, and builds that catalog: base tables with their rows
- * (only the columns the statement reads), views evaluated from their SQL.
+ * as BigQuery does, rewrites names to the single identifiers the engine's
+ * catalog holds, inlines views as subqueries of their SQL, and builds that
+ * catalog: base tables with their rows (only the columns the statement reads).
  */
 import type { AstNode, Engine, EngineColumn, EngineTable } from "../engine";
-import type { Field, QueryParameter, Row, TableMeta, TableRef } from "../model";
+import { BigQueryError, invalidQuery } from "../errors";
+import type { QueryParameter, Row, TableMeta, TableRef } from "../model";
 import type { Store } from "../storage/store";
 import { rowsBytes } from "./bytes_estimate";
 import type { ResultCache } from "./result_cache";
-import type { SqlText} from "./sql_text";
-import { RewrittenSql, pathSegments, quoteIdentifier, walk } from "./sql_text";
+import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, walk } from "./sql_text";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 
 export interface Deps {
@@ -35,10 +35,16 @@ export interface PreparedStatement {
   /** The SQL to send (rewritten.text()). */
   sql: string;
   params: QueryParameter[];
+  /** The base tables read or written, under views too, each once. */
   uses: TableUse[];
 }
 
-/** Rewrites names and positional parameters; throws notFound for a table that does not exist. */
+/**
+ * Rewrites names and positional parameters; throws notFound for a table that does not exist.
+ * Every base table becomes the catalog's one identifier `p.d.t`; every view becomes a parenthesised
+ * subquery of its SQL (its own names rewritten likewise, views over views too), so ZetaSQL sees base
+ * tables only and analysis finds the columns the whole statement reads.
+ */
 export async function prepareStatement(
   deps: Deps,
   scope: StatementScope,
@@ -48,37 +54,137 @@ export async function prepareStatement(
 ): Promise<PreparedStatement> {
   const namesText = opts.namesFrom ?? text.text;
   const names = namesText.trim() === "" ? [] : (await deps.engine.extractTableNames(namesText)).filter((s) => !opts.skip?.(s));
-  const byPath = new Map<string, TableUse>();
-  for (const segments of names) {
-    const ref = resolveTableName(segments, scope);
+  const uses = new Map<string, TableUse>();
+  const rewritten = await rewriteReferences(deps, { text, ast, names, scope, uses, views: [] });
+  const params = rewritePositionalParameters(ast, rewritten, scope.params);
+  return { original: text, rewritten, sql: rewritten.changed ? rewritten.text() : text.text, params, uses: [...uses.values()] };
+}
+
+interface RewriteContext {
+  text: SqlText;
+  ast: AstNode;
+  /** Table names the text reads or writes (CTE names excluded), as written. */
+  names: string[][];
+  scope: Pick<StatementScope, "projectId" | "defaultDataset">;
+  /** Base tables found so far, by tableKey (shared by the statement and the views it inlines). */
+  uses: Map<string, TableUse>;
+  /** Views being inlined around this text, outermost first (to stop cycles). */
+  views: string[];
+}
+
+async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<RewrittenSql> {
+  const byPath = new Map<string, { ref: TableRef; meta: TableMeta }>();
+  for (const segments of ctx.names) {
+    const ref = resolveTableName(segments, ctx.scope);
     const meta = deps.store.getTable(ref);
     if (!meta) throw tableNotFound(ref);
-    const simple = segments.length === 1 && !segments[0].includes(".");
-    byPath.set(JSON.stringify(segments), { ref, meta, engineName: simple ? segments[0] : tableKey(ref) });
+    byPath.set(JSON.stringify(segments), { ref, meta });
   }
-  const rewritten = new RewrittenSql(text);
-  // A multi-part name becomes the catalog's single identifier; BigQuery's implicit alias (the
-  // table's own name) is spelled out, since ZetaSQL would take the whole identifier as the alias.
-  const rewritePath = (pathNode: unknown, needsAlias: boolean): void => {
-    const segments = pathSegments(pathNode);
-    const use = segments && byPath.get(JSON.stringify(segments));
-    if (!segments || !use || use.engineName === segments[0]) {
-      if (!use || segments?.length !== 1 || !segments[0].includes(".") || !needsAlias) return;
+  const rewritten = new RewrittenSql(ctx.text);
+  for (const reference of tableReferences(ctx.ast)) {
+    const segments = pathSegments(reference.path);
+    if (!segments || (segments.length === 1 && reference.ctes.has(segments[0].toLowerCase()))) continue;
+    const found = byPath.get(JSON.stringify(segments));
+    const range = pathRange(reference.path);
+    if (!found || !range) continue;
+    // BigQuery's implicit alias is the table's own name; ZetaSQL would take the whole identifier.
+    const alias = reference.needsAlias ? ` AS ${quoteIdentifier(found.ref.tableId)}` : "";
+    const key = tableKey(found.ref);
+    if (found.meta.type === "VIEW") {
+      if (reference.target) throw invalidQuery(`Cannot modify a view: ${key}`);
+      const view = await inlineView(deps, found.meta, ctx);
+      // The newline ends a trailing line comment of the view's SQL.
+      rewritten.replace(range, `(${view.sql}\n)${alias}`, { at: 1, rewritten: view.rewritten, label: key });
+    } else {
+      if (!ctx.uses.has(key)) ctx.uses.set(key, { ref: found.ref, meta: found.meta, engineName: key });
+      rewritten.replace(range, quoteIdentifier(key) + alias);
     }
-    const range = pathRange(pathNode);
-    if (!range) return;
-    const alias = needsAlias ? ` AS ${quoteIdentifier(use.ref.tableId)}` : "";
-    rewritten.replace(range, quoteIdentifier(use.engineName) + alias);
+  }
+  return rewritten;
+}
+
+/** BigQuery's limit on nested views. */
+const MAX_VIEW_DEPTH = 16;
+
+/** A view's SQL with its names rewritten. Its names resolve against the view's project and never the request's default dataset. */
+async function inlineView(deps: Deps, view: TableMeta, outer: RewriteContext): Promise<{ sql: string; rewritten: RewrittenSql }> {
+  const key = tableKey(view.ref);
+  const text = new SqlText(view.viewQuery ?? "");
+  try {
+    if (outer.views.includes(key)) throw invalidQuery(`View ${key} refers to itself: ${[...outer.views, key].join(" -> ")}`);
+    if (outer.views.length >= MAX_VIEW_DEPTH) throw invalidQuery(`Views nest more than ${MAX_VIEW_DEPTH} levels deep`);
+    const { ast, names } = await parsedView(deps, text.text);
+    const rewritten = await rewriteReferences(deps, {
+      text,
+      ast,
+      names,
+      scope: { projectId: view.ref.projectId },
+      uses: outer.uses,
+      views: [...outer.views, key],
+    });
+    return { sql: rewritten.changed ? rewritten.text() : text.text, rewritten };
+  } catch (error) {
+    throw inView(key, error);
+  }
+}
+
+const parsedViews = new Map<string, { ast: AstNode; names: string[][] }>();
+
+async function parsedView(deps: Deps, sql: string): Promise<{ ast: AstNode; names: string[][] }> {
+  let parsed = parsedViews.get(sql);
+  if (!parsed) {
+    parsed = { ast: await deps.engine.parse(sql), names: await deps.engine.extractTableNames(sql) };
+    if (parsedViews.size >= 1000) parsedViews.clear();
+    parsedViews.set(sql, parsed);
+  }
+  return parsed;
+}
+
+/** An error raised for a view's own SQL: says so, positions named as BigQuery names them (`at [p.d.v:line:col]`). */
+function inView(label: string, error: unknown): unknown {
+  if (!(error instanceof BigQueryError) || error.message.startsWith("in view ")) return error;
+  const message = error.message.replace(/ at \[(\d+):(\d+)\]/g, ` at [${label}:$1:$2]`);
+  return new BigQueryError(error.reason, `in view ${label}: ${message}`, error.location, error.status);
+}
+
+interface TableReference {
+  path: unknown;
+  /** No alias written: BigQuery's implicit one must be spelled out. */
+  needsAlias: boolean;
+  /** Written, not read (DML target). */
+  target: boolean;
+  /** Names of the CTEs in scope (lower case): a one-part path naming one is not a table. */
+  ctes: ReadonlySet<string>;
+}
+
+/** Table paths in FROM/JOIN clauses and DML targets, each with the CTE names visible where it stands. */
+function tableReferences(ast: AstNode): TableReference[] {
+  const found: TableReference[] = [];
+  const visit = (node: unknown, key: string, ctes: ReadonlySet<string>): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, key, ctes);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const obj = node as AstNode;
+    const withClause = obj.withClause as AstNode | undefined;
+    if (withClause && Array.isArray(withClause.with)) {
+      const entries = withClause.with as AstNode[];
+      const names = entries.map((e) => String((e.alias as { idString?: string } | undefined)?.idString ?? "").toLowerCase());
+      const all = new Set([...ctes, ...names]);
+      // A CTE sees the ones before it (all of them, WITH RECURSIVE); the query body sees all.
+      entries.forEach((entry, i) => visit(entry, "with", withClause.recursive ? all : new Set([...ctes, ...names.slice(0, i)])));
+      for (const [k, v] of Object.entries(obj)) if (k !== "withClause") visit(v, k, all);
+      return;
+    }
+    if (key === "astTablePathExpressionNode") found.push({ path: obj.pathExpr, needsAlias: obj.alias === undefined, target: false, ctes });
+    if (obj.targetPath !== undefined) {
+      found.push({ path: obj.targetPath, needsAlias: key !== "astInsertStatementNode" && obj.alias === undefined, target: true, ctes });
+    }
+    for (const [k, v] of Object.entries(obj)) visit(v, k, ctes);
   };
-  walk(ast, (node, key) => {
-    if (key === "astTablePathExpressionNode") rewritePath(node.pathExpr, node.alias === undefined);
-    if (node.targetPath !== undefined) {
-      rewritePath(node.targetPath, key !== "astInsertStatementNode" && node.alias === undefined);
-    }
-  });
-  const params = rewritePositionalParameters(ast, rewritten, scope.params);
-  const uses = [...new Map([...byPath.values()].map((u) => [u.engineName, u])).values()];
-  return { original: text, rewritten, sql: rewritten.changed ? rewritten.text() : text.text, params, uses };
+  visit(ast, "", new Set());
+  return found;
 }
 
 function pathRange(pathNode: unknown): { start: number; end: number } | undefined {
@@ -125,13 +231,11 @@ export interface LoadOptions {
   rowIdIsKey?: boolean;
   /** Columns read, by engine name (from analysis); tables absent get no rows. Undefined: every column. */
   usedColumns?: Map<string, Set<number>>;
-  /** Evaluates a view's SQL (the query runner, passed in to avoid a module cycle); absent: views keep their stored schema. */
-  evaluateView?: (view: TableMeta, dryRun: boolean) => Promise<{ schema: Field[]; rows: Row[]; bytes: number }>;
 }
 
 export interface LoadedTables {
   tables: EngineTable[];
-  /** Bytes of the base-table columns read (views: of the tables under them). */
+  /** Bytes of the base-table columns read. */
   bytes: number;
   rowCount: number;
 }
@@ -139,7 +243,7 @@ export interface LoadedTables {
 const sameRef = (a: TableRef, b: TableRef | undefined): boolean =>
   !!b && a.projectId === b.projectId && a.datasetId === b.datasetId && a.tableId === b.tableId;
 
-export async function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): Promise<LoadedTables> {
+export function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): LoadedTables {
   let bytes = 0;
   let rowCount = 0;
   const tables: EngineTable[] = [];
@@ -147,18 +251,6 @@ export async function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions
     const used = opts.usedColumns ? (opts.usedColumns.get(use.engineName) ?? new Set<number>()) : undefined;
     // Scanned with no column (COUNT(*)) still needs its rows; never scanned needs none.
     const scanned = !opts.usedColumns || opts.usedColumns.has(use.engineName);
-    if (use.meta.type === "VIEW") {
-      const view = scanned && opts.evaluateView ? await opts.evaluateView(use.meta, !opts.content) : undefined;
-      bytes += view?.bytes ?? 0;
-      const schema = view?.schema ?? use.meta.schema;
-      tables.push({
-        name: use.engineName,
-        columns: schema.map((f) => ({ name: f.name, field: f })),
-        rows: opts.content ? (view?.rows ?? []) : undefined,
-      });
-      rowCount += view?.rows.length ?? 0;
-      continue;
-    }
     const schema = use.meta.schema;
     const withRowId = sameRef(use.ref, opts.rowIdFor);
     const columns: EngineColumn[] = schema.map((f) => ({ name: f.name, field: f }));
