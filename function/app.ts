@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import type { Logger } from "pino";
+import { bodyErrorOf, bodyParserAnswer } from "./body_errors";
 import type { Config } from "./config";
 import { HttpError, internalError, isBigQueryFailure, sendError, unavailable } from "./errors";
 import type { HandlerContext, HandlerResult } from "./handlers/context";
@@ -64,6 +65,8 @@ export const createOrdersHandler = (config: Config, logger: Logger): HttpFunctio
     let result: HandlerResult | undefined;
     let failure: { http: HttpError; cause: unknown } | undefined;
     try {
+      const bodyError = bodyErrorOf(req);
+      if (bodyError) throw bodyParserAnswer(bodyError);
       result = await route({ req, config, client: bigQuery(config), requestId });
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
       res.status(result.status).json(result.body);

@@ -5,6 +5,7 @@
  */
 import { http } from "@google-cloud/functions-framework";
 import { createOrdersHandler } from "./app";
+import { keepBodyParserErrors } from "./body_errors";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./logger";
 
@@ -20,5 +21,6 @@ const load = () => {
   }
 };
 
+keepBodyParserErrors();
 const config = load();
 http("orders", createOrdersHandler(config, createLogger(config.logLevel)));
