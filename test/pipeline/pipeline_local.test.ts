@@ -45,7 +45,7 @@ describe("the plan", () => {
     const p = plan(["--skip=test", "--substitutions=_DATASET=orders_dev,_LOCATION=EU"]);
     expect(p.steps.filter((s) => s.skipped).map((s) => s.step.id)).toEqual(["test"]);
     const deploy = p.steps.find((s) => s.step.id === "deploy")?.step.args ?? [];
-    expect(deploy).toContain("--set-env-vars=BIGQUERY_PROJECT=local-project,BIGQUERY_DATASET=orders_dev,BIGQUERY_LOCATION=EU");
+    expect(deploy).toContain("--set-env-vars=NODE_ENV=production,BIGQUERY_PROJECT=local-project,BIGQUERY_DATASET=orders_dev,BIGQUERY_LOCATION=EU");
     expect(p.values._REGION).toBe(config.substitutions._REGION);
   });
 
