@@ -107,9 +107,9 @@ async function main(): Promise<void> {
         updated_at, ingested_at, COALESCE(updated_at, ingested_at) AS event_time,
         ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY COALESCE(updated_at, ingested_at), ingested_at, event_id) AS version_seq,
         COUNT(*) OVER (PARTITION BY order_id) AS version_count
-        FROM ${name} WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id, event_id ORDER BY ingested_at) = 1`);
+        FROM shop.${name} WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY order_id, event_id ORDER BY ingested_at) = 1`);
       await run(`CREATE OR REPLACE VIEW shop.latest_v AS SELECT order_id, order_date, order_details, order_status, updated_at,
-        ingested_at, event_id, version_count FROM versions_v WHERE version_seq = version_count`);
+        ingested_at, event_id, version_count FROM shop.versions_v WHERE version_seq = version_count`);
       try {
         let rows = 0;
         const ms = await time(async () => {

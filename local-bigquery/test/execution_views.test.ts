@@ -10,7 +10,7 @@ const PROJECT = "test-project";
 describe("executor: views", () => {
   let engine: Engine;
   let store: Store;
-  /** The tables (name -> columns that carried values) each ZetaSQL evaluation received. */
+  /** The tables (name -> columns) each ZetaSQL evaluation received. */
   const sent: Map<string, string[]>[] = [];
   let run: (sql: string, extra?: Partial<ExecutionRequest>) => ReturnType<ReturnType<typeof createExecutor>["execute"]>;
   const failure = async (sql: string, extra?: Partial<ExecutionRequest>): Promise<Error & { reason?: string; status?: number }> => {
@@ -30,7 +30,7 @@ describe("executor: views", () => {
     const record = (context: EngineContext): void => {
       sent.push(
         new Map(
-          (context.tables ?? []).map((t) => [t.name, t.columns.filter((_, i) => (t.rows ?? []).some((r) => r[i] !== null)).map((c) => c.name)]),
+          (context.tables ?? []).map((t) => [t.name, t.columns.map((c) => c.name)]),
         ),
       );
     };
@@ -70,6 +70,10 @@ describe("executor: views", () => {
     expect(sent).toEqual([new Map([["test-project.shop.orders", ["id", "status", "amount", "ts"]]])]);
     // Bytes processed: the base columns sent (id 3, status 5 or 6, amount and ts 8 bytes per row).
     expect(counted.totalBytesProcessed).toBe(5 * 3 + (5 + 6 + 5 + 5 + 6) + 5 * 8 + 5 * 8);
+    // A column named but not read (SELECT * EXCEPT) still travels, so the statement still resolves.
+    sent.length = 0;
+    expect(await rows("SELECT COUNT(*) FROM (SELECT * EXCEPT (note, amount) FROM shop.orders)")).toEqual([["5"]]);
+    expect(sent).toEqual([new Map([["test-project.shop.orders", ["id", "status", "amount", "ts", "note"]]])]);
   });
 
   it.each([

@@ -50,7 +50,12 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       const resolved = await deps.engine.analyze(prepared.sql, { ...context(), tables: schemaOnly.tables });
       usedColumns = usedColumnsOf(resolved);
     }
-    const loaded = loadTables(deps, prepared.uses, { content: !opts.dryRun, rowIdFor: opts.rowIdFor, usedColumns });
+    const loaded = loadTables(deps, prepared.uses, {
+      content: !opts.dryRun,
+      rowIdFor: opts.rowIdFor,
+      usedColumns,
+      leaveOutUnnamedIn: prepared.sql,
+    });
     if (opts.maximumBytesBilled !== undefined) {
       const billed = bytesBilled(loaded.bytes, prepared.uses.length > 0);
       if (billed > opts.maximumBytesBilled) {

@@ -231,6 +231,11 @@ export interface LoadOptions {
   rowIdIsKey?: boolean;
   /** Columns read, by engine name (from analysis); tables absent get no rows. Undefined: every column. */
   usedColumns?: Map<string, Set<number>>;
+  /**
+   * Queries: leave out the columns neither read (usedColumns) nor named in this SQL. Named but not
+   * read stays: `SELECT * EXCEPT (c)` names c. Not for DML (EvaluateModify needs the whole table).
+   */
+  leaveOutUnnamedIn?: string;
 }
 
 export interface LoadedTables {
@@ -247,16 +252,19 @@ export function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): Loa
   let bytes = 0;
   let rowCount = 0;
   const tables: EngineTable[] = [];
+  const named = opts.leaveOutUnnamedIn === undefined ? undefined : namedIn(opts.leaveOutUnnamedIn);
   for (const use of uses) {
     const used = opts.usedColumns ? (opts.usedColumns.get(use.engineName) ?? new Set<number>()) : undefined;
     // Scanned with no column (COUNT(*)) still needs its rows; never scanned needs none.
     const scanned = !opts.usedColumns || opts.usedColumns.has(use.engineName);
     const schema = use.meta.schema;
     const withRowId = sameRef(use.ref, opts.rowIdFor);
-    const columns: EngineColumn[] = schema.map((f) => ({ name: f.name, field: f }));
+    // Even a NULL cell costs bytes of the 4 MiB a request may carry: leave out what is neither read nor named.
+    const kept = schema.map((f, i) => !used || !named || used.has(i) || named(f.name));
+    const columns: EngineColumn[] = schema.filter((_, i) => kept[i]).map((f) => ({ name: f.name, field: f }));
     if (withRowId) columns.push({ name: ROW_ID, field: { type: "INTEGER", mode: "NULLABLE" }, pseudo: true });
     const table: EngineTable = { name: use.engineName, columns };
-    if (withRowId && opts.rowIdIsKey) table.primaryKey = [schema.length];
+    if (withRowId && opts.rowIdIsKey) table.primaryKey = [columns.length - 1];
     // Schema only (no content, no column usage to measure bytes by): no rows are read.
     const needsRows = (opts.content || opts.usedColumns !== undefined) && (withRowId || scanned);
     const stored = needsRows ? deps.store.readRows(use.ref) : [];
@@ -264,7 +272,8 @@ export function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): Loa
     rowCount += stored.length;
     if (opts.content) {
       table.rows = stored.map((r) => {
-        const cells: Row = used ? schema.map((_, i) => (used.has(i) ? (r.cells[i] ?? null) : null)) : schema.map((_, i) => r.cells[i] ?? null);
+        const cells: Row = [];
+        for (let i = 0; i < schema.length; i++) if (kept[i]) cells.push(!used || used.has(i) ? (r.cells[i] ?? null) : null);
         if (withRowId) cells.push(String(r.rowId));
         return cells;
       });
@@ -272,6 +281,12 @@ export function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): Loa
     tables.push(table);
   }
   return { tables, bytes, rowCount };
+}
+
+/** Whether a column name occurs in the SQL as a word (any case); names with other characters count as named. */
+function namedIn(sql: string): (name: string) => boolean {
+  const words = new Set(sql.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []);
+  return (name) => !/^[\p{L}\p{N}_]+$/u.test(name) || words.has(name.toLowerCase());
 }
 
 /** Which columns of which catalog table a resolved statement reads (an INSERT's target is written, not read). */
