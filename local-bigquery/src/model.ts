@@ -21,6 +21,39 @@ export type FieldType =
   | "INTERVAL"
   | "RECORD";
 
+/**
+ * Type names as GoogleSQL (parameters, DDL, including its INT64 aliases) and the REST API's
+ * legacy names spell them, to the schema type BigQuery stores.
+ */
+export const FIELD_TYPE_ALIASES: Readonly<Record<string, FieldType>> = {
+  STRING: "STRING",
+  BYTES: "BYTES",
+  INT64: "INTEGER",
+  INTEGER: "INTEGER",
+  INT: "INTEGER",
+  SMALLINT: "INTEGER",
+  BIGINT: "INTEGER",
+  TINYINT: "INTEGER",
+  BYTEINT: "INTEGER",
+  FLOAT64: "FLOAT",
+  FLOAT: "FLOAT",
+  NUMERIC: "NUMERIC",
+  DECIMAL: "NUMERIC",
+  BIGNUMERIC: "BIGNUMERIC",
+  BIGDECIMAL: "BIGNUMERIC",
+  BOOL: "BOOLEAN",
+  BOOLEAN: "BOOLEAN",
+  TIMESTAMP: "TIMESTAMP",
+  DATE: "DATE",
+  TIME: "TIME",
+  DATETIME: "DATETIME",
+  JSON: "JSON",
+  GEOGRAPHY: "GEOGRAPHY",
+  INTERVAL: "INTERVAL",
+  STRUCT: "RECORD",
+  RECORD: "RECORD",
+};
+
 export type FieldMode = "NULLABLE" | "REQUIRED" | "REPEATED";
 
 export interface Field {

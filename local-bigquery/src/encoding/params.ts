@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { invalid } from "../errors";
-import type { FieldType, ParameterType, QueryParameter, Value } from "../model";
-import { FIELD_TYPE_ALIASES, normalizeScalar } from "./scalars";
+import { FIELD_TYPE_ALIASES, type FieldType, type ParameterType, type QueryParameter, type Value } from "../model";
+import { normalizeScalar } from "./scalars";
 
 interface RestParameterType {
   type: string;

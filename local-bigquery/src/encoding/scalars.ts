@@ -18,30 +18,6 @@ const INT64_MAX = 2n ** 63n - 1n;
 const NUMERIC_MAX = 10n ** 38n - 1n;
 const BIGNUMERIC_MAX = 2n ** 255n - 1n;
 
-/** GoogleSQL type names (parameters, DDL) to the REST schema names. */
-export const FIELD_TYPE_ALIASES: Record<string, FieldType> = {
-  STRING: "STRING",
-  BYTES: "BYTES",
-  INTEGER: "INTEGER",
-  INT64: "INTEGER",
-  FLOAT: "FLOAT",
-  FLOAT64: "FLOAT",
-  NUMERIC: "NUMERIC",
-  DECIMAL: "NUMERIC",
-  BIGNUMERIC: "BIGNUMERIC",
-  BIGDECIMAL: "BIGNUMERIC",
-  BOOLEAN: "BOOLEAN",
-  BOOL: "BOOLEAN",
-  TIMESTAMP: "TIMESTAMP",
-  DATE: "DATE",
-  TIME: "TIME",
-  DATETIME: "DATETIME",
-  JSON: "JSON",
-  GEOGRAPHY: "GEOGRAPHY",
-  INTERVAL: "INTERVAL",
-  RECORD: "RECORD",
-  STRUCT: "RECORD",
-};
 
 const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 

@@ -1,8 +1,7 @@
 /** REST table schemas (tables.insert, tables.patch) to model Fields and back. */
 import { z } from "zod";
 import { invalid } from "../errors";
-import type { Field, FieldMode } from "../model";
-import { FIELD_TYPE_ALIASES } from "./scalars";
+import { FIELD_TYPE_ALIASES, type Field, type FieldMode } from "../model";
 
 export interface RestField {
   name: string;

@@ -3,7 +3,7 @@
  * ZetaSQL's ARRAY type, RECORD is STRUCT.
  */
 import { unsupported } from "../errors";
-import type { Field, FieldType, ParameterType } from "../model";
+import { FIELD_TYPE_ALIASES, type Field, type FieldType, type ParameterType } from "../model";
 
 export interface TypeProto {
   typeKind: string;
@@ -32,35 +32,6 @@ const FIELD_TYPE: Record<string, FieldType> = Object.fromEntries(
   Object.entries(SCALAR_KIND).map(([field, kind]) => [kind, field as FieldType]),
 );
 
-/** GoogleSQL type names (and the legacy names the REST API also accepts) to schema types. */
-const SQL_NAME: Record<string, FieldType> = {
-  STRING: "STRING",
-  BYTES: "BYTES",
-  INT64: "INTEGER",
-  INTEGER: "INTEGER",
-  INT: "INTEGER",
-  SMALLINT: "INTEGER",
-  BIGINT: "INTEGER",
-  TINYINT: "INTEGER",
-  BYTEINT: "INTEGER",
-  FLOAT64: "FLOAT",
-  FLOAT: "FLOAT",
-  NUMERIC: "NUMERIC",
-  DECIMAL: "NUMERIC",
-  BIGNUMERIC: "BIGNUMERIC",
-  BIGDECIMAL: "BIGNUMERIC",
-  BOOL: "BOOLEAN",
-  BOOLEAN: "BOOLEAN",
-  TIMESTAMP: "TIMESTAMP",
-  DATE: "DATE",
-  TIME: "TIME",
-  DATETIME: "DATETIME",
-  JSON: "JSON",
-  GEOGRAPHY: "GEOGRAPHY",
-  INTERVAL: "INTERVAL",
-  STRUCT: "RECORD",
-  RECORD: "RECORD",
-};
 
 /** The ZetaSQL type of one value of a field, ignoring its mode. */
 export function elementTypeOf(field: Pick<Field, "type" | "fields">): TypeProto {
@@ -101,7 +72,7 @@ export function fieldOf(name: string, type: TypeProto): Field {
 
 /** A schema type from a GoogleSQL or legacy type name; undefined when unknown. */
 export function fieldTypeFromSqlName(name: string): FieldType | undefined {
-  return SQL_NAME[name.toUpperCase()];
+  return FIELD_TYPE_ALIASES[name.toUpperCase()];
 }
 
 /** The ZetaSQL type of a query parameter. */
@@ -119,7 +90,7 @@ export function parameterTypeOf(type: ParameterType): TypeProto {
       },
     };
   }
-  const fieldType = SQL_NAME[name];
+  const fieldType = FIELD_TYPE_ALIASES[name];
   if (!fieldType || fieldType === "RECORD") throw unsupported(`Unsupported query parameter type: ${type.type}`);
   return { typeKind: SCALAR_KIND[fieldType] };
 }
