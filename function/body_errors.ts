@@ -8,7 +8,7 @@
  * we wrap the framework's own body-parser factories: a parse failure is kept on
  * the request and the handler answers it like any other bad input.
  */
-import { dirname } from "node:path";
+import { createRequire } from "node:module";
 import type { Request } from "@google-cloud/functions-framework";
 import { HttpError, internalError } from "./errors";
 
@@ -61,9 +61,9 @@ let installed = false;
 export const keepBodyParserErrors = (): void => {
   if (installed) return;
   installed = true;
-  const frameworkDir = dirname(require.resolve("@google-cloud/functions-framework"));
   // The framework's own copy of body-parser, whichever node_modules it sits in.
-  const bodyParser = require(require.resolve("body-parser", { paths: [frameworkDir] })) as Record<string, Factory>;
+  const frameworkRequire = createRequire(require.resolve("@google-cloud/functions-framework"));
+  const bodyParser = frameworkRequire("body-parser") as Record<string, Factory>;
   for (const name of ["json", "text", "urlencoded", "raw"]) {
     const factory = bodyParser[name];
     bodyParser[name] = (options?: unknown): Middleware => {
