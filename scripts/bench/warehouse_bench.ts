@@ -10,6 +10,9 @@ import { BigQuery } from "@google-cloud/bigquery";
 import { startLocalBigQuery } from "../../local-bigquery/src";
 import { DATASET, GCP_PROJECT, runDataform, tableName } from "../../test/support/warehouse";
 
+// Offline: no GCE metadata probe from the client (it would only warn, but says nothing useful here).
+process.env.METADATA_SERVER_DETECTION = "none";
+
 const SIZES = [1_000, 10_000, 20_000, 21_000, 22_000, 23_000, 24_000, 25_000, 30_000, 50_000, 100_000, 200_000];
 const STATUSES = ["Pending", "Processing", "Shipped", "Delivered"];
 const VERSIONS_PER_ORDER = 4;
