@@ -8,23 +8,7 @@ import type { DatasetMeta, TableMeta } from "../model";
 
 const etag = (o: unknown): string => createHash("sha1").update(JSON.stringify(o)).digest("base64").slice(0, 16);
 
-export function datasetResource(ds: DatasetMeta): Record<string, unknown> {
-  const { projectId, datasetId } = ds.ref;
-  const out: Record<string, unknown> = {
-    kind: "bigquery#dataset",
-    id: `${projectId}:${datasetId}`,
-    datasetReference: { projectId, datasetId },
-    location: ds.location,
-    creationTime: String(ds.creationTime),
-    lastModifiedTime: String(ds.lastModifiedTime),
-    type: "DEFAULT",
-  };
-  if (ds.description !== undefined) out.description = ds.description;
-  if (ds.labels && Object.keys(ds.labels).length > 0) out.labels = ds.labels;
-  out.etag = etag(out);
-  return out;
-}
-
+/** The fields datasets.list shows of a dataset; datasets.get shows these and more. */
 export function datasetListItem(ds: DatasetMeta): Record<string, unknown> {
   const { projectId, datasetId } = ds.ref;
   const out: Record<string, unknown> = {
@@ -34,6 +18,18 @@ export function datasetListItem(ds: DatasetMeta): Record<string, unknown> {
     location: ds.location,
   };
   if (ds.labels && Object.keys(ds.labels).length > 0) out.labels = ds.labels;
+  return out;
+}
+
+export function datasetResource(ds: DatasetMeta): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...datasetListItem(ds),
+    creationTime: String(ds.creationTime),
+    lastModifiedTime: String(ds.lastModifiedTime),
+    type: "DEFAULT",
+  };
+  if (ds.description !== undefined) out.description = ds.description;
+  out.etag = etag(out);
   return out;
 }
 
