@@ -43,31 +43,7 @@ function partitioningAndClustering(t: TableMeta, out: Record<string, unknown>): 
   if (t.clustering?.length) out.clustering = { fields: t.clustering };
 }
 
-export function tableResource(t: TableMeta, location: string, numRows?: number): Record<string, unknown> {
-  const { projectId, datasetId, tableId } = t.ref;
-  const out: Record<string, unknown> = {
-    kind: "bigquery#table",
-    id: `${projectId}:${datasetId}.${tableId}`,
-    tableReference: { projectId, datasetId, tableId },
-    type: t.type,
-    schema: { fields: schemaToRest(t.schema) },
-    creationTime: String(t.creationTime),
-    lastModifiedTime: String(t.lastModifiedTime),
-    location,
-  };
-  if (t.description !== undefined) out.description = t.description;
-  if (t.labels && Object.keys(t.labels).length > 0) out.labels = t.labels;
-  partitioningAndClustering(t, out);
-  if (t.options?.require_partition_filter === true) out.requirePartitionFilter = true;
-  if (t.type === "VIEW") out.view = { query: t.viewQuery ?? "", useLegacySql: false };
-  else {
-    out.numRows = String(numRows ?? 0);
-    out.numBytes = "0";
-  }
-  out.etag = etag(out);
-  return out;
-}
-
+/** The fields tables.list shows of a table or view; tables.get shows these and more. */
 export function tableListItem(t: TableMeta): Record<string, unknown> {
   const { projectId, datasetId, tableId } = t.ref;
   const out: Record<string, unknown> = {
@@ -80,5 +56,23 @@ export function tableListItem(t: TableMeta): Record<string, unknown> {
   if (t.labels && Object.keys(t.labels).length > 0) out.labels = t.labels;
   partitioningAndClustering(t, out);
   if (t.type === "VIEW") out.view = { useLegacySql: false };
+  return out;
+}
+
+export function tableResource(t: TableMeta, location: string, numRows?: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...tableListItem(t),
+    schema: { fields: schemaToRest(t.schema) },
+    lastModifiedTime: String(t.lastModifiedTime),
+    location,
+  };
+  if (t.description !== undefined) out.description = t.description;
+  if (t.options?.require_partition_filter === true) out.requirePartitionFilter = true;
+  if (t.type === "VIEW") out.view = { query: t.viewQuery ?? "", useLegacySql: false };
+  else {
+    out.numRows = String(numRows ?? 0);
+    out.numBytes = "0";
+  }
+  out.etag = etag(out);
   return out;
 }
