@@ -35,6 +35,11 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
+    // The dashboard's page script runs in the browser, beside vega-embed's global.
+    files: ["dashboard/page/**/*.js"],
+    languageOptions: { sourceType: "script", globals: { document: "readonly", fetch: "readonly", URLSearchParams: "readonly", vegaEmbed: "readonly" } },
+  },
+  {
     files: ["**/*.cjs", "*.js"],
     languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", process: "readonly", __dirname: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },

@@ -5,20 +5,17 @@
  * Every calculated field lives in the views, so the data sources are the views as they are.
  */
 import { parseArgs } from "node:util";
+import { dashboardViews } from "../dashboard/charts";
 
 export const LINKING_API_URL = "https://lookerstudio.google.com/reporting/create";
 export const DEFAULT_DATASET = "ecommerce_orders";
 
 /**
- * The views the dashboard reads: the data source alias each gets in the report, and the
- * columns its charts use (README, "Looker Studio dashboard"). Every measure is a column of a
+ * The views the dashboard reads, from the one chart list (dashboard/charts.ts): the data source
+ * alias each gets in the report, and the columns its charts use. Every measure is a column of a
  * view, so the report needs no calculated field.
  */
-export const DASHBOARD_VIEWS: ReadonlyArray<{ alias: string; view: string; fields: readonly string[] }> = [
-  { alias: "ds0", view: "latest_order_v", fields: ["order_id", "order_status"] },
-  { alias: "ds1", view: "first_order_events_v", fields: ["order_id", "order_date"] },
-  { alias: "ds2", view: "order_lifecycle_metrics_v", fields: ["order_id", "order_date", "hours_to_shipped", "hours_to_delivered", "is_cancelled"] },
-];
+export const DASHBOARD_VIEWS = dashboardViews();
 
 export interface LinkOptions {
   project: string;

@@ -5,7 +5,9 @@
  * Ctrl-C or SIGTERM stops everything. Also the harness of the function's
  * integration tests and benchmark (startStack), so they run the same product.
  *
- * Environment: PORT (8080), LOCAL_BIGQUERY_PORT (9050), LOCAL_BIGQUERY_DATA
+ * Also serves the local dashboard (dashboard/) on DASHBOARD_PORT.
+ *
+ * Environment: PORT (8080), LOCAL_BIGQUERY_PORT (9050), DASHBOARD_PORT (8090), LOCAL_BIGQUERY_DATA
  * (.local-bigquery), plus the function's own variables (see function/config.ts).
  */
 import { spawn } from "node:child_process";
@@ -13,6 +15,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { startDashboard, type Dashboard } from "../dashboard/server";
 import { startLocalBigQuery, type LocalBigQuery } from "../local-bigquery/src/index";
 
 const REPO = resolve(__dirname, "..");
@@ -24,6 +27,8 @@ export interface StackOptions {
   port: number;
   /** Local BigQuery port; 0 = a free one. */
   bigqueryPort: number;
+  /** Dashboard port; 0 = a free one. */
+  dashboardPort?: number;
   dataDir: string;
   /** Function environment on top of what the stack sets (e.g. LOG_LEVEL, BIGQUERY_MAX_RETRIES). */
   env?: Record<string, string>;
@@ -34,6 +39,7 @@ export interface StackOptions {
 export interface Stack {
   url: string;
   bigqueryUrl: string;
+  dashboardUrl: string;
   dataDir: string;
   /** Stops the local BigQuery only (the function keeps serving and answers 503). */
   stopBigQuery(): Promise<void>;
@@ -71,6 +77,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
   let bigquery: LocalBigQuery | undefined = await startLocalBigQuery({ port: opts.bigqueryPort, host: HOST, dataDir, quiet: !opts.verbose });
   const bigqueryPort = bigquery.port;
   let server: Server | undefined;
+  let dashboard: Dashboard;
   try {
     await runDataform(bigquery.url, dataDir, opts.verbose);
     // The function reads its configuration at load, from the environment, as in the cloud.
@@ -83,7 +90,9 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
       created.once("error", fail);
       created.listen(opts.port, HOST, ready);
     });
+    dashboard = await startDashboard({ bigqueryUrl: bigquery.url, projectId: LOCAL_PROJECT, dataset: "ecommerce_orders", port: opts.dashboardPort ?? 0, host: HOST });
   } catch (error) {
+    server?.close();
     await bigquery.stop();
     throw error;
   }
@@ -92,6 +101,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
   return {
     url: `http://${HOST}:${(listening.address() as AddressInfo).port}`,
     bigqueryUrl,
+    dashboardUrl: dashboard.url,
     dataDir,
     stopBigQuery: async () => {
       await bigquery?.stop();
@@ -105,6 +115,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
         listening.close(() => closed());
         listening.closeAllConnections();
       });
+      await dashboard.stop();
       await bigquery?.stop();
       bigquery = undefined;
     },
@@ -121,13 +132,15 @@ const portFromEnv = (name: string, fallback: number): number => {
 const main = async (): Promise<void> => {
   const port = portFromEnv("PORT", 8080);
   const bigqueryPort = portFromEnv("LOCAL_BIGQUERY_PORT", 9050);
+  const dashboardPort = portFromEnv("DASHBOARD_PORT", 8090);
   const dataDir = process.env.LOCAL_BIGQUERY_DATA || join(REPO, ".local-bigquery");
   console.log(`Starting the local BigQuery on ${HOST}:${bigqueryPort} (data in ${dataDir}) and running dataform run...`);
-  const stack = await startStack({ port, bigqueryPort, dataDir, verbose: process.env.VERBOSE === "1" });
+  const stack = await startStack({ port, bigqueryPort, dashboardPort, dataDir, verbose: process.env.VERBOSE === "1" });
   console.log(`
 Orders function:  ${stack.url}/           (GET, POST)
                   ${stack.url}/orders/{order_id}
 Local BigQuery:   ${stack.bigqueryUrl}   (BIGQUERY_EMULATOR_HOST; dataset ecommerce_orders in project ${LOCAL_PROJECT})
+Dashboard:        ${stack.dashboardUrl}/   (the Looker Studio report's charts, from the local views)
 Data directory:   ${stack.dataDir}
 
 Try:
@@ -161,7 +174,7 @@ Ctrl-C stops everything; the data stays in ${stack.dataDir}.`);
 if (require.main === module) {
   main().catch((error: unknown) => {
     const e = error as { code?: string; message?: string; name?: string };
-    if (e.code === "EADDRINUSE") console.error(`npm start: a port is already in use (${e.message}); set PORT / LOCAL_BIGQUERY_PORT to free ones`);
+    if (e.code === "EADDRINUSE") console.error(`npm start: a port is already in use (${e.message}); set PORT / LOCAL_BIGQUERY_PORT / DASHBOARD_PORT to free ones`);
     else if (e.name === "ConfigError") console.error(`npm start: ${e.message}`);
     else console.error(`npm start failed: ${e.message ?? String(error)}`);
     process.exit(1);

@@ -21,7 +21,7 @@ interface Started {
 }
 
 const start = async (): Promise<Started> => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", LOCAL_BIGQUERY_PORT: "0", LOCAL_BIGQUERY_DATA: dataDir, LOG_LEVEL: "warn" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", LOCAL_BIGQUERY_PORT: "0", DASHBOARD_PORT: "0", LOCAL_BIGQUERY_DATA: dataDir, LOG_LEVEL: "warn" };
   delete env.NODE_OPTIONS;
   const child = spawn(join(REPO, "node_modules/.bin/tsx"), ["scripts/start.ts"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -46,6 +46,10 @@ test("prints the URLs and curl lines, stops on SIGINT/SIGTERM, keeps the data ac
   const first = await start();
   expect(first.output()).toMatch(/curl -X POST http:\/\/127\.0\.0\.1:\d+\/ -H 'Content-Type: application\/json' -d '\[\{"order_id": "A1001"/);
   expect(first.output()).toMatch(/curl http:\/\/127\.0\.0\.1:\d+\//);
+  const dashboard = /Dashboard:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(first.output())?.[1];
+  const page = await fetch(`${dashboard}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain("Orders dashboard");
   const order = { order_id: "kept-1", order_date: "2025-08-08T10:00:00Z", order_status: "Pending" };
   const posted = await fetch(`${first.url}/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(order) });
   expect(posted.status).toBe(200);

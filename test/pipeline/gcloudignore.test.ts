@@ -16,7 +16,9 @@ const SKIP = new Set([".git", "node_modules", "dist", ".local-bigquery", "covera
 const projectFiles = (dir = ""): string[] =>
   readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
     const path = dir === "" ? e.name : `${dir}/${e.name}`;
-    if (e.isDirectory()) return SKIP.has(e.name) ? [] : projectFiles(path);
+    // A git worktree's .git is a file, not a directory: skipped all the same.
+    if (SKIP.has(e.name)) return [];
+    if (e.isDirectory()) return projectFiles(path);
     return e.isFile() ? [path] : [];
   });
 
@@ -55,7 +57,7 @@ test("uploads the package files, the TypeScript configs, function/ and the statu
 test("uploads nothing else: no tests, SQLX, local data, local BigQuery, tooling or build output", () => {
   const allowed = /^(package\.json|package-lock\.json|tsconfig\.json|tsconfig\.build\.json|function\/.+|includes\/.+\.json)$/;
   expect(uploaded.filter((f) => !allowed.test(f))).toEqual([]);
-  for (const prefix of ["test/", "definitions/", "local-bigquery/", "setup/", "scripts/", "node_modules/", "dist/", ".local-bigquery/"]) {
+  for (const prefix of ["test/", "definitions/", "local-bigquery/", "dashboard/", "setup/", "scripts/", "node_modules/", "dist/", ".local-bigquery/"]) {
     expect(uploaded.filter((f) => f.startsWith(prefix))).toEqual([]);
   }
   expect(uploaded.filter((f) => f.endsWith(".sqlx") || f.includes("node_modules/"))).toEqual([]);
