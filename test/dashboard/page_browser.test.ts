@@ -104,6 +104,7 @@ test("a broken view: its chart shows the query's error message, the others still
   expect(shown.orders_by_status.message).toMatch(/^Query failed: .*order_status/);
   expect(shown.cancellation_rate).toEqual(drawn(ALL_LABELS).cancellation_rate);
   expect(await page.textContent("#status")).toMatch(/\(1 of 4 queries failed\)/);
+  await page.screenshot({ path: join(dir, "dashboard-broken-view.png"), fullPage: true });
 });
 
 test("the local BigQuery stopped: every chart says why, and the page recovers when it is back", async () => {
