@@ -59,8 +59,8 @@ export const bigQueryFailureOf = (err: unknown): BigQueryFailure | undefined => 
   if (permanent) return { kind: "warehouse", reason: permanent, status };
   if (reasons.length > 0) return { kind: "retry", reason: reasons[0], status };
   if (status !== undefined && status >= 400) return { kind: status >= 500 || status === 429 ? "retry" : "warehouse", status };
-  // A partial insert failure whose rows were all only stopped: resending the rows can succeed.
-  if (e.name === "PartialFailureError") return { kind: "retry", reason: BYSTANDER };
+  // A partial insert failure whose rows were all only stopped (or carry no reason): resending them can succeed.
+  if (e.name === "PartialFailureError") return { kind: "retry" };
   if (NETWORK_NAMES.has(String(e.name)) || (typeof e.message === "string" && NETWORK_MESSAGE.test(e.message))) return { kind: "retry" };
   return undefined;
 };
