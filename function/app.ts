@@ -8,7 +8,8 @@ import type { HttpFunction, Request, Response } from "@google-cloud/functions-fr
 import type { Logger } from "pino";
 import { bodyErrorOf, bodyParserAnswer } from "./body_errors";
 import type { Config } from "./config";
-import { HttpError, internalError, isBigQueryFailure, sendError, unavailable } from "./errors";
+import { bigQueryFailureOf } from "./bigquery_failure";
+import { HttpError, internalError, queryLimitExceeded, sendError, unavailable, warehouseError } from "./errors";
 import type { HandlerContext, HandlerResult } from "./handlers/context";
 import { getOrder } from "./handlers/get_order";
 import { getOrders } from "./handlers/get_orders";
@@ -40,7 +41,10 @@ const route = (ctx: HandlerContext): Promise<HandlerResult> => {
 /** Turns whatever a handler threw into the answer the API documents. */
 export const toHttpError = (err: unknown, config: Config): HttpError => {
   if (err instanceof HttpError) return err;
-  if (isBigQueryFailure(err)) return unavailable(config.retryAfterSeconds);
+  const failure = bigQueryFailureOf(err);
+  if (failure?.kind === "retry") return unavailable(config.retryAfterSeconds);
+  if (failure?.kind === "query_limit") return queryLimitExceeded(failure, config.maxBytesBilled);
+  if (failure?.kind === "warehouse") return warehouseError(failure);
   return internalError();
 };
 
@@ -75,6 +79,8 @@ export const createOrdersHandler = (config: Config, logger: Logger): HttpFunctio
       sendError(res, failure.http);
     }
     const status = failure?.http.status ?? result?.status ?? 500;
+    // What BigQuery said, so the log names the reason behind a 5xx.
+    const bigquery = failure && bigQueryFailureOf(failure.cause);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const line = {
       ...traceFields(req.header("x-cloud-trace-context"), config.projectId),
@@ -89,12 +95,14 @@ export const createOrdersHandler = (config: Config, logger: Logger): HttpFunctio
         remoteIp: req.ip,
       },
       ...result?.log,
+      ...failure?.http.log,
       ...(failure && { error: failure.http.code, detail: failure.http.status >= 500 ? errorSummary(failure.cause) : failure.http.message }),
+      ...(bigquery && { bigqueryReason: bigquery.reason, bigqueryStatus: bigquery.status }),
     };
     const message = `${req.method} ${req.path} ${status}`;
     if (status >= 500) {
-      // A 500 is a bug here: keep the stack in the log, never in the answer.
-      const stack = failure && failure.http.status === 500 ? (failure.cause as Error)?.stack : undefined;
+      // An internal_error is a bug here: keep the stack in the log, never in the answer.
+      const stack = failure?.http.code === "internal_error" ? (failure.cause as Error)?.stack : undefined;
       logger.error({ ...line, ...(stack && { stack }) }, message);
     } else {
       logger.info(line, message);

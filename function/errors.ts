@@ -1,9 +1,10 @@
 /**
  * Every non-2xx answer of the API: one error class, one JSON body shape
- * `{"error": code, "message": text, "details"?: [...]}`, and the mapping of
- * BigQuery client failures onto 503 + Retry-After.
+ * `{"error": code, "message": text, "details"?: [...]}`, and the answers to
+ * BigQuery failures: 503 + Retry-After only when a resend can succeed.
  */
 import type { Response } from "@google-cloud/functions-framework";
+import type { BigQueryFailure } from "./bigquery_failure";
 import type { RowProblem } from "./order_schema";
 
 export type ErrorCode =
@@ -17,6 +18,8 @@ export type ErrorCode =
   | "not_found"
   | "invalid_parameter"
   | "bigquery_unavailable"
+  | "query_limit_exceeded"
+  | "warehouse_error"
   | "internal_error";
 
 /** An answer the API gives on purpose; anything else thrown becomes 500 internal_error. */
@@ -28,6 +31,8 @@ export class HttpError extends Error {
     message: string,
     readonly details?: RowProblem[],
     readonly headers: Record<string, string> = {},
+    /** Extra fields for the request's log line (e.g. what the queries cost before the 404). */
+    readonly log?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -43,36 +48,30 @@ export const sendError = (res: Response, err: HttpError): void => {
   res.status(err.status).json(err.toBody());
 };
 
-interface ClientErrorShape {
-  code?: unknown;
-  name?: unknown;
-  message?: unknown;
-  errors?: unknown;
-  response?: unknown;
-}
-
-// Network failures as Node and gaxios/node-fetch name them: BigQuery could not be reached or did not answer.
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
-
-/**
- * Whether an error came from BigQuery or the way to it (as opposed to a bug here):
- * HTTP errors of the API (ApiError carries a numeric code), partial insert
- * failures, network errors and timeouts.
- */
-export const isBigQueryFailure = (err: unknown): boolean => {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as ClientErrorShape;
-  if (e.name === "PartialFailureError") return true;
-  if (typeof e.code === "number" && e.code >= 400) return true;
-  if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
-  if (e.name === "AbortError" || e.name === "FetchError" || e.name === "GaxiosError" || e.name === "TimeoutError") return true;
-  return typeof e.message === "string" && /socket hang up|network timeout|ECONNREFUSED|ECONNRESET|timed? ?out/i.test(e.message);
-};
-
 /** 503 with Retry-After: the client should resend the same request; event ids make that safe. */
 export const unavailable = (retryAfterSeconds: number): HttpError =>
   new HttpError(503, "bigquery_unavailable", `BigQuery is unavailable; resend the same request after ${retryAfterSeconds} s (orders already stored are not stored twice)`, undefined, {
     "Retry-After": String(retryAfterSeconds),
   });
+
+const NO_RETRY = "Resending the same request fails the same way until the operator acts";
+
+/** 500, no Retry-After: BigQuery refuses the query for its size; the message tells the operator which limit. */
+export const queryLimitExceeded = (failure: BigQueryFailure, maxBytesBilled: number): HttpError =>
+  new HttpError(
+    500,
+    "query_limit_exceeded",
+    failure.reason === "bytesBilledLimitExceeded"
+      ? `BigQuery refused the query: it would bill more bytes than MAX_BYTES_BILLED (${maxBytesBilled}) allows. ${NO_RETRY}: raise MAX_BYTES_BILLED or make the warehouse cheaper to read.`
+      : `BigQuery refused the query as too large for its resources (${failure.reason}). ${NO_RETRY}.`,
+  );
+
+/** 500, no Retry-After: a table or view is missing or does not match what the function expects. */
+export const warehouseError = (failure: BigQueryFailure): HttpError =>
+  new HttpError(
+    500,
+    "warehouse_error",
+    `BigQuery refused the request (${failure.reason ?? `HTTP ${failure.status}`}): a table or view of the warehouse is missing or broken. ${NO_RETRY}: repair the warehouse (dataform run).`,
+  );
 
 export const internalError = (): HttpError => new HttpError(500, "internal_error", "internal error; the request id in the logs tells what happened");

@@ -3,7 +3,7 @@
  * maximumBytesBilled. SQL text is assembled only from constants; every value
  * from a request travels as a query parameter.
  */
-import type { BigQuery } from "@google-cloud/bigquery";
+import type { BigQuery, QueryRowsResponse } from "@google-cloud/bigquery";
 import type { Config } from "./config";
 import { formatTimestamp } from "./timestamps";
 import { LATEST_VIEW, VERSIONS_VIEW, qualified } from "./warehouse";
@@ -33,6 +33,22 @@ export interface ListQuery {
 
 type Cells = Record<string, unknown>;
 
+/** What the queries of one request cost, from BigQuery's job statistics, for the request's log line. */
+export interface QueryCost {
+  bytesProcessed: number;
+  /** Absent when BigQuery's answer did not carry it. */
+  bytesBilled?: number;
+  /** Every query of the request was answered from BigQuery's cache. */
+  cacheHit: boolean;
+}
+
+const costOf = (response: { totalBytesProcessed?: unknown; totalBytesBilled?: unknown; cacheHit?: unknown } | undefined): QueryCost => ({
+  bytesProcessed: Number(response?.totalBytesProcessed ?? 0),
+  bytesBilled: response?.totalBytesBilled === undefined ? undefined : Number(response.totalBytesBilled),
+  cacheHit: response?.cacheHit === true,
+});
+
+
 const toOrder = (r: Cells): OrderOut => ({
   order_id: String(r.order_id),
   order_date: formatTimestamp(r.order_date),
@@ -42,24 +58,28 @@ const toOrder = (r: Cells): OrderOut => ({
   ingested_at: formatTimestamp(r.ingested_at),
 });
 
-const run = async (client: BigQuery, config: Config, query: string, params: Record<string, unknown>): Promise<Cells[]> => {
-  const [rows] = await client.query({
+/** A query the read side runs: SQL from constants, values as parameters. */
+export interface ReadQuery {
+  query: string;
+  params: Record<string, unknown>;
+}
+
+const run = async (client: BigQuery, config: Config, { query, params }: ReadQuery): Promise<{ rows: Cells[]; cost: QueryCost }> => {
+  // The typings promise [rows, job]; the client resolves [rows, nextQuery, response] (jobs.query's answer with its statistics).
+  const [rows, , response] = (await client.query({
     query,
     params,
     location: config.location,
     useLegacySql: false,
     maximumBytesBilled: String(config.maxBytesBilled),
-  });
-  return rows as Cells[];
+  })) as unknown as QueryRowsResponse;
+  return { rows: rows as Cells[], cost: costOf(response as Parameters<typeof costOf>[0]) };
 };
 
 const ORDER_COLUMNS = "order_id, order_date, order_details, order_status, updated_at, ingested_at";
 
-/**
- * One page of latest versions ordered by order_id, starting after `after` (keyset).
- * Reads one row more than the page to know whether another page follows.
- */
-export const listLatest = async (client: BigQuery, config: Config, q: ListQuery): Promise<{ orders: OrderOut[]; more: boolean }> => {
+/** GET /'s query: one row more than the page, to know whether another page follows. */
+export const listLatestQuery = (config: Config, q: ListQuery): ReadQuery => {
   const conditions: string[] = [];
   const params: Record<string, unknown> = { fetch: q.limit + 1 };
   if (q.after !== undefined) {
@@ -75,33 +95,39 @@ export const listLatest = async (client: BigQuery, config: Config, q: ListQuery)
     params.order_id = q.orderId;
   }
   const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
-  const rows = await run(
-    client,
-    config,
-    `SELECT ${ORDER_COLUMNS} FROM ${qualified(config, LATEST_VIEW)} ${where} ORDER BY order_id LIMIT @fetch`,
-    params,
-  );
-  return { orders: rows.slice(0, q.limit).map(toOrder), more: rows.length > q.limit };
+  return { query: `SELECT ${ORDER_COLUMNS} FROM ${qualified(config, LATEST_VIEW)} ${where} ORDER BY order_id LIMIT @fetch`, params };
 };
 
-/** The latest version (from latest_order_v) and every version in version order, or undefined if unknown. */
+/** One page of latest versions ordered by order_id, starting after `after` (keyset). */
+export const listLatest = async (client: BigQuery, config: Config, q: ListQuery): Promise<{ orders: OrderOut[]; more: boolean; cost: QueryCost }> => {
+  const { rows, cost } = await run(client, config, listLatestQuery(config, q));
+  return { orders: rows.slice(0, q.limit).map(toOrder), more: rows.length > q.limit, cost };
+};
+
+/**
+ * GET /orders/{id}'s one query: every version in version order, version_count on each. The latest is
+ * the last row (version_seq = version_count: latest_order_v's own definition), so one scan of
+ * orders_raw answers both, and latest and history come from one snapshot.
+ */
+export const orderHistoryQuery = (config: Config, orderId: string): ReadQuery => ({
+  query: `SELECT ${ORDER_COLUMNS}, event_id, version_seq, version_count FROM ${qualified(config, VERSIONS_VIEW)} WHERE order_id = @order_id ORDER BY version_seq`,
+  params: { order_id: orderId },
+});
+
+/** The latest version and every version in version order (`found` absent if unknown), and what reading them cost. */
 export const getOrderHistory = async (
   client: BigQuery,
   config: Config,
   orderId: string,
-): Promise<{ order: OrderOut & { event_id: string; version_count: number }; history: VersionOut[] } | undefined> => {
-  const [latest, versions] = await Promise.all([
-    run(client, config, `SELECT ${ORDER_COLUMNS}, event_id, version_count FROM ${qualified(config, LATEST_VIEW)} WHERE order_id = @order_id`, { order_id: orderId }),
-    run(
-      client,
-      config,
-      `SELECT ${ORDER_COLUMNS}, event_id, version_seq FROM ${qualified(config, VERSIONS_VIEW)} WHERE order_id = @order_id ORDER BY version_seq`,
-      { order_id: orderId },
-    ),
-  ]);
-  if (latest.length === 0) return undefined;
+): Promise<{ found?: { order: OrderOut & { event_id: string; version_count: number }; history: VersionOut[] }; cost: QueryCost }> => {
+  const { rows, cost } = await run(client, config, orderHistoryQuery(config, orderId));
+  const latest = rows[rows.length - 1];
+  if (!latest) return { cost };
   return {
-    order: { ...toOrder(latest[0]), event_id: String(latest[0].event_id), version_count: Number(latest[0].version_count) },
-    history: versions.map((r) => ({ ...toOrder(r), event_id: String(r.event_id), version: Number(r.version_seq) })),
+    found: {
+      order: { ...toOrder(latest), event_id: String(latest.event_id), version_count: Number(latest.version_count) },
+      history: rows.map((r) => ({ ...toOrder(r), event_id: String(r.event_id), version: Number(r.version_seq) })),
+    },
+    cost,
   };
 };

@@ -13,7 +13,7 @@ export const getOrder = async ({ config, client }: HandlerContext, rawId: string
   if (orderId.length === 0 || orderId.length > 128 || /\p{Cc}/u.test(orderId)) {
     throw new HttpError(400, "invalid_parameter", "order_id must be 1 to 128 characters without control characters");
   }
-  const found = await getOrderHistory(client, config, orderId);
-  if (!found) throw new HttpError(404, "not_found", `no order with order_id ${JSON.stringify(orderId)}`);
-  return { status: 200, body: found, log: { versions: found.history.length } };
+  const { found, cost } = await getOrderHistory(client, config, orderId);
+  if (!found) throw new HttpError(404, "not_found", `no order with order_id ${JSON.stringify(orderId)}`, undefined, {}, { bigquery: cost });
+  return { status: 200, body: found, log: { versions: found.history.length, bigquery: cost } };
 };

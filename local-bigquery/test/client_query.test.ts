@@ -1,5 +1,5 @@
 /** Query jobs through the real client: parameters, paging, dry runs, job errors, types via SQL. */
-import { BigQuery } from "@google-cloud/bigquery";
+import { BigQuery, type QueryRowsResponse } from "@google-cloud/bigquery";
 import { failure, PROJECT, rest, startForTest, type Running } from "./support/local_bigquery";
 
 describe("local BigQuery: query jobs", () => {
@@ -213,5 +213,24 @@ describe("local BigQuery: query jobs", () => {
     const [rows] = await job.getQueryResults();
     expect(rows).toEqual([{ c: 1500 * 1500 }]);
     expect((await job.getMetadata())[0].status.state).toBe("DONE");
+  });
+  it("reports bytes processed and billed as BigQuery does: whole MB, 10 MB per table read, nothing for a cached answer", async () => {
+    const mb = 1024 * 1024;
+    // 10,000 INT64 values of 8 bytes.
+    const single = "SELECT SUM(n) AS s FROM q.nums WHERE n >= @min";
+    // The typings drop the third element; at run time it is the jobs.query response.
+    const [, , first] = (await t.bq.query({ query: single, params: { min: 3 } })) as unknown as QueryRowsResponse;
+    expect(first).toMatchObject({ totalBytesProcessed: "80000", totalBytesBilled: String(10 * mb), cacheHit: false });
+    const [, , again] = (await t.bq.query({ query: single, params: { min: 3 } })) as unknown as QueryRowsResponse;
+    expect(again).toMatchObject({ totalBytesProcessed: "0", totalBytesBilled: "0", cacheHit: true });
+
+    await t.bq.query("CREATE TABLE q.few AS SELECT 1 AS n");
+    const [job] = await t.bq.createQueryJob({ query: "SELECT COUNT(*) AS c FROM q.nums a JOIN q.few b ON a.n = b.n", useQueryCache: false });
+    await job.getQueryResults();
+    const [meta] = await job.getMetadata();
+    expect(meta.statistics.query).toMatchObject({ totalBytesBilled: String(20 * mb), cacheHit: false });
+    const [cached] = await t.bq.createQueryJob({ query: single, params: { min: 3 } });
+    await cached.getQueryResults();
+    expect((await cached.getMetadata())[0].statistics.query).toMatchObject({ totalBytesProcessed: "0", totalBytesBilled: "0", cacheHit: true });
   });
 });

@@ -5,42 +5,16 @@
  *
  *   npx tsx scripts/bench/warehouse_bench.ts [maxRows]
  */
-import { createHash } from "node:crypto";
 import { BigQuery } from "@google-cloud/bigquery";
 import { startLocalBigQuery } from "../../local-bigquery/src";
 import { DATASET, GCP_PROJECT, runDataform, tableName } from "../../test/support/warehouse";
+import { orderRow } from "./order_rows";
 
 // Offline: no GCE metadata probe from the client (it would only warn, but says nothing useful here).
 process.env.METADATA_SERVER_DETECTION = "none";
 
 const SIZES = [1_000, 10_000, 20_000, 21_000, 22_000, 23_000, 24_000, 25_000, 30_000, 50_000, 100_000, 200_000];
-const STATUSES = ["Pending", "Processing", "Shipped", "Delivered"];
-const VERSIONS_PER_ORDER = 4;
 const INSERT_CHUNK = 2_000;
-
-/** Row `index` of an orders-like history: 4 versions per order, one every 10 minutes, SHA-256 event ids. */
-function row(index: number): Record<string, unknown> {
-  const orderNumber = Math.floor(index / VERSIONS_PER_ORDER);
-  const version = index % VERSIONS_PER_ORDER;
-  const orderId = `order-${String(orderNumber).padStart(8, "0")}`;
-  const base = Date.UTC(2025, 0, 1) + orderNumber * 1000;
-  const eventTime = new Date(base + version * 600_000).toISOString();
-  const status = STATUSES[version];
-  const details = `${(orderNumber % 5) + 1} items, standard shipping`;
-  const eventId = createHash("sha256").update(`${orderId}|${status}|${eventTime}`).digest("hex");
-  return {
-    event_id: eventId,
-    order_id: orderId,
-    order_date: new Date(base).toISOString(),
-    order_details: details,
-    order_status: status,
-    updated_at: eventTime,
-    ingested_at: new Date(base + version * 600_000 + 250).toISOString(),
-    raw_payload: JSON.stringify({ order_id: orderId, order_status: status, order_details: details, updated_at: eventTime }),
-    request_id: `req-${index}`,
-    caller: "bench",
-  };
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
@@ -69,7 +43,7 @@ async function main(): Promise<void> {
     for (const size of SIZES.filter((candidate) => candidate <= maxRows)) {
       let insertMs = 0;
       while (stored < size) {
-        const chunk = Array.from({ length: Math.min(INSERT_CHUNK, size - stored) }, (_, i) => ({ insertId: `bench-${stored + i}`, json: row(stored + i) }));
+        const chunk = Array.from({ length: Math.min(INSERT_CHUNK, size - stored) }, (_, i) => ({ insertId: `bench-${stored + i}`, json: orderRow(stored + i) }));
         const [, took] = await timed(() => table.insert(chunk, { raw: true }));
         insertMs += took;
         stored += chunk.length;

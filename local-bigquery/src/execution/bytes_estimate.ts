@@ -42,9 +42,12 @@ export function rowsBytes(schema: Field[], rows: { cells: Value[] }[] | Value[][
   return total;
 }
 
-/** BigQuery bills at least 10 MB for a query that reads a table, in whole MB. */
-export function bytesBilled(bytesProcessed: number, readsTables: boolean): number {
-  if (!readsTables) return 0;
+/**
+ * On-demand billing: bytes processed rounded up to a whole MB, at least 10 MB per
+ * table referenced (views count by the tables they read); nothing when no table is read.
+ */
+export function bytesBilled(bytesProcessed: number, tablesReferenced: number): number {
+  if (tablesReferenced === 0) return 0;
   const mb = 1024 * 1024;
-  return Math.max(10 * mb, Math.ceil(bytesProcessed / mb) * mb);
+  return Math.max(10 * mb * tablesReferenced, Math.ceil(bytesProcessed / mb) * mb);
 }

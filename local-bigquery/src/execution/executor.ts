@@ -42,6 +42,8 @@ export interface ExecutionResult {
   numDmlAffectedRows?: number;
   /** An estimate of the bytes the statement read (BigQuery's sizes: 8 per INT64, 2 + length per STRING, ...). */
   totalBytesProcessed: number;
+  /** Queries: bytes billed on demand (whole MB, 10 MB minimum per table; 0 on a cache hit). Else as processed. */
+  totalBytesBilled?: number;
   /** The table or view a DDL/DML statement targeted. */
   ddlTargetTable?: TableRef;
   /** The query was answered from the result cache. */

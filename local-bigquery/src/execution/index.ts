@@ -106,7 +106,8 @@ async function runStatement(
         statementType: "SELECT",
         schema: result.schema,
         rows: result.rows,
-        totalBytesProcessed: result.cacheHit ? 0 : result.bytes,
+        totalBytesProcessed: result.bytes,
+        totalBytesBilled: result.billed,
         cacheHit: result.cacheHit,
       };
     }

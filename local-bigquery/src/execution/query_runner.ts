@@ -16,6 +16,8 @@ export interface QueryResult {
   schema: Field[];
   rows: Row[];
   bytes: number;
+  /** What BigQuery would bill for `bytes` (0 on a cache hit). */
+  billed: number;
   cacheHit: boolean;
 }
 
@@ -34,7 +36,8 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
   // The SQL sent holds the SQL of every view read, so a replaced view changes the key too.
   const key = opts.dryRun || opts.rowIdFor || isNonDeterministic(prepared.sql) ? undefined : cacheKey(deps, scope, prepared);
   const cached = key ? deps.cache.get(key) : undefined;
-  if (cached) return { ...cached, cacheHit: true };
+  // BigQuery neither processes nor bills anything for a cached answer.
+  if (cached) return { ...cached, bytes: 0, billed: 0, cacheHit: true };
 
   const context = (): EngineContext => ({
     constants: [...scope.variables.values()],
@@ -56,8 +59,8 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       usedColumns,
       leaveOutUnnamedIn: prepared.sql,
     });
+    const billed = bytesBilled(loaded.bytes, prepared.uses.length);
     if (opts.maximumBytesBilled !== undefined) {
-      const billed = bytesBilled(loaded.bytes, prepared.uses.length > 0);
       if (billed > opts.maximumBytesBilled) {
         throw new BigQueryError(
           "bytesBilledLimitExceeded",
@@ -68,13 +71,13 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
     if (opts.dryRun) {
       const schema = await deps.engine.prepareQuery(prepared.sql, { ...context(), tables: loaded.tables });
       checkColumnNames(schema);
-      return { schema, rows: [], bytes: loaded.bytes, cacheHit: false };
+      return { schema, rows: [], bytes: loaded.bytes, billed, cacheHit: false };
     }
     const output = await deps.engine.evaluateQuery(prepared.sql, { ...context(), tables: loaded.tables });
     checkColumnNames(output.schema);
     const result = { schema: output.schema, rows: output.rows, bytes: loaded.bytes };
     if (key) deps.cache.set(key, result);
-    return { ...result, cacheHit: false };
+    return { ...result, billed, cacheHit: false };
   });
 }
 

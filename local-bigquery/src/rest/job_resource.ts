@@ -15,7 +15,7 @@ export function queryStatistics(result: ExecutionResult | undefined): Record<str
   const bytes = String(result.totalBytesProcessed ?? 0);
   const stats: Record<string, unknown> = {
     totalBytesProcessed: bytes,
-    totalBytesBilled: result.cacheHit ? "0" : bytes,
+    totalBytesBilled: String(result.totalBytesBilled ?? result.totalBytesProcessed ?? 0),
     cacheHit: result.cacheHit ?? false,
     statementType: result.statementType,
     totalSlotMs: "0",
@@ -55,6 +55,7 @@ export function jobResource(job: Job): Record<string, unknown> {
 export function resultsPage(result: ExecutionResult, page: PageRequest, int64Timestamp: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     totalBytesProcessed: String(result.totalBytesProcessed ?? 0),
+    totalBytesBilled: String(result.totalBytesBilled ?? result.totalBytesProcessed ?? 0),
     cacheHit: result.cacheHit ?? false,
   };
   if (result.numDmlAffectedRows !== undefined) out.numDmlAffectedRows = String(result.numDmlAffectedRows);
