@@ -43,12 +43,21 @@ export function compileExpr(node: Node, scope: Scope): string {
   }
 }
 
+/**
+ * DuckDB folds a call with a constant NULL argument to NULL at plan time, dropping its other
+ * arguments, errors included ((a * 2^62) + NULL is NULL there, an overflow in GoogleSQL). A NULL
+ * constant is therefore a scalar subquery, which the planner cannot see through.
+ */
+function constant(value: Value, type: TypeProto): string {
+  return value === null ? `(SELECT ${duckLiteral(null, type)})` : duckLiteral(value, type);
+}
+
 function literal(node: Node): string {
   const type = typeOfNode(node);
   const proto = ((node.value as { value?: ValueProto }).value ?? {}) as ValueProto;
   // fromValueProto reads a NULL array as [] (BigQuery's output rule); a literal keeps its NULL.
-  if (type.typeKind === "TYPE_ARRAY" && !proto.arrayValue) return duckLiteral(null, type);
-  return duckLiteral(fromValueProto(proto, type), type);
+  if (type.typeKind === "TYPE_ARRAY" && !proto.arrayValue) return constant(null, type);
+  return constant(fromValueProto(proto, type), type);
 }
 
 function parameter(node: Node, scope: Scope): string {
@@ -58,7 +67,7 @@ function parameter(node: Node, scope: Scope): string {
     ? scope.params.find((p) => p.name?.toLowerCase() === name.toLowerCase())
     : scope.params.filter((p) => !p.name)[position - 1];
   if (!param) return refuse(`parameter ${name || position} without a value`);
-  return duckLiteral(canonicalParam(param.value, typeOfNode(node)), typeOfNode(node));
+  return constant(canonicalParam(param.value, typeOfNode(node)), typeOfNode(node));
 }
 
 /** Parameter values come in the REST text forms; TIMESTAMP ("2025-01-01 00:00:00 UTC") becomes epoch micros. */
