@@ -89,7 +89,7 @@ export function expressionGenerator(random: () => number): (kind: Kind) => strin
       },
       (d) => `(${b(d)} AND ${b(d)})`,
       (d) => `(${b(d)} OR ${b(d)})`,
-      (d) => `NOT ${b(d)}`,
+      (d) => `(NOT ${b(d)})`,
       (d) => `(${i(d)} IS NULL)`,
       (d) => `(${s(d)} IN (${s(d)}, ${s(d)}))`,
       (d) => `(${i(d)} BETWEEN ${i(d)} AND ${i(d)})`,

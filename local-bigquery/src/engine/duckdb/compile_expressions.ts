@@ -12,6 +12,8 @@ export interface Scope {
   params: QueryParameter[];
   /** Output columns of each WITH entry in scope, by name. */
   withColumns: Map<string, ResolvedColumn[]>;
+  /** Inside an argument that IF, CASE, COALESCE, AND or OR may leave unevaluated. */
+  lazy?: boolean;
 }
 
 /** Every relation the compiler builds names its columns c<column id>. */
@@ -109,6 +111,31 @@ function cast(node: Node, scope: Scope): string {
   return form(x, node.returnNullOnError === true);
 }
 
+/** An expression without column references: DuckDB's binder evaluates it while planning. */
+function isConstant(node: Node): boolean {
+  if (node.kind === "ColumnRef") return false;
+  return Object.values(node).every((v) =>
+    Array.isArray(v)
+      ? v.every((item) => typeof item !== "object" || item === null || !("kind" in item) || isConstant(item as Node))
+      : typeof v !== "object" || v === null || !("kind" in v) || isConstant(v as Node),
+  );
+}
+
+/**
+ * A computed constant argument that may be NULL (NULLIF('a', 'a')) would let DuckDB fold the
+ * whole call to NULL while planning, dropping its other arguments' errors; as a scalar subquery
+ * it stays a value. Plain literals need no wrapping (NULL ones are wrapped already). A subquery
+ * is always evaluated, so under a lazy branch (where GoogleSQL may skip it) it is refused.
+ */
+function opaque(node: Node, sql: string, scope: Scope): string {
+  if (node.kind === "Literal" || node.kind === "Parameter" || !isConstant(node)) return sql;
+  if (scope.lazy) return refuse("a computed constant inside a conditional branch");
+  return `(SELECT ${sql})`;
+}
+
+/** Evaluate only the arguments they need, in both engines: a subquery argument would be evaluated always. */
+const LAZY = new Set(["if", "$case_no_value", "$case_with_value", "coalesce", "ifnull", "$and", "$or"]);
+
 function functionName(node: Node): string {
   const full = String((node.function as { name?: string }).name ?? "");
   return full.replace(/^ZetaSQL:/, "");
@@ -125,7 +152,13 @@ export function functionCall(node: Node, scope: Scope): string {
       ? Number(((a.value as { value?: { enumValue?: number } }).value ?? {}).enumValue)
       : undefined,
   );
-  const args = argNodes.map((a, i) => (enums[i] === undefined ? compileExpr(a, scope) : ""));
+  const lazy = LAZY.has(name);
+  const args = argNodes.map((a, i) => {
+    if (enums[i] !== undefined) return "";
+    // The first argument is always evaluated; the others maybe not.
+    const argScope = lazy && i > 0 ? { ...scope, lazy: true } : scope;
+    return lazy ? compileExpr(a, argScope) : opaque(a, compileExpr(a, argScope), argScope);
+  });
   duckType(typeOfNode(node));
   return form({ args, types: argNodes.map(typeOfNode), result: typeOfNode(node), enums });
 }
