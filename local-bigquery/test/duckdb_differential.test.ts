@@ -39,6 +39,24 @@ const small: EngineTable = {
     ["100", "unmatched"],
   ],
 };
+/** The remaining types: DATETIME, TIME, BYTES, STRUCT and an ARRAY of STRUCT. */
+const wide: EngineTable = {
+  name: "w",
+  columns: [
+    f("id", "INTEGER"),
+    f("dt", "DATETIME"),
+    f("tm", "TIME"),
+    f("bin", "BYTES"),
+    { name: "rec", field: { name: "rec", type: "RECORD", mode: "NULLABLE", fields: [{ name: "a", type: "INTEGER", mode: "NULLABLE" }, { name: "b", type: "STRING", mode: "NULLABLE" }] } },
+    { name: "recs", field: { name: "recs", type: "RECORD", mode: "REPEATED", fields: [{ name: "k", type: "STRING", mode: "NULLABLE" }] } },
+  ],
+  rows: [
+    ["1", "0001-01-01T00:00:00", "00:00:00", "", ["1", "x"], [["k1"], [null]]],
+    ["2", "9999-12-31T23:59:59.999999", "23:59:59.999999", Buffer.from([0, 255, 10]).toString("base64"), [null, null], []],
+    ["3", null, null, null, null, []],
+    ["4", "2025-01-31T10:11:12.5", "12:00:00.000001", "AA==", ["-5", ""], [["k2"]]],
+  ],
+};
 const empty: EngineTable = { name: "e", columns: [f("a", "INTEGER"), f("x", "FLOAT"), f("s", "STRING")], rows: [] };
 
 const RAW = `${GCP_PROJECT}.${DATASET}.orders_raw`;
@@ -66,7 +84,7 @@ const raw: EngineTable = {
 describe("DuckDB compiler vs ZetaSQL reference evaluator", () => {
   let diff: Differential;
   beforeAll(async () => {
-    diff = await startDifferential([t, small, empty, raw]);
+    diff = await startDifferential([t, small, wide, empty, raw]);
   });
   afterAll(async () => {
     await diff.stop();
@@ -101,6 +119,16 @@ describe("DuckDB compiler vs ZetaSQL reference evaluator", () => {
     await same("SELECT id, a + 1 AS a1 FROM t WHERE a < 100 AND a > -100");
     await same("SELECT 1 AS i, \"x'y\" AS s, 1.5 AS f, TRUE AS b, DATE '2025-01-31' AS d, TIMESTAMP '2025-01-01 00:00:00.5 UTC' AS t, NUMERIC '1.25' AS n, b'\\x00\\xff' AS bytes_, [1, NULL, 3] AS arr, CAST(NULL AS STRING) AS ns");
     await same("SELECT id, arr FROM t WHERE id > 3");
+  });
+
+  it("DATETIME, TIME, BYTES, STRUCT and ARRAY of STRUCT columns round-trip and order", async () => {
+    await same("SELECT * FROM w");
+    await same("SELECT id, dt, tm FROM w ORDER BY dt DESC, id");
+    await same("SELECT id, rec.a AS a, rec.b AS b, bin FROM w ORDER BY tm, id");
+    await same("SELECT id, k.k AS k FROM w, UNNEST(recs) AS k");
+    await same("SELECT MIN(dt) AS mi, MAX(tm) AS ma, MAX(bin) AS mb, COUNT(rec) AS cr FROM w");
+    await same("SELECT id, STRUCT(id AS i, rec.b AS b) AS st, [id, NULL, rec.a] AS arr, STRUCT(rec.a, rec.b).b AS back FROM w");
+    await same("SELECT STRUCT(1 AS a, 'x' AS b) AS st, [STRUCT('k' AS k, NULL AS n)] AS arr, DATETIME '2025-01-31 10:00:00.25' AS dt, TIME '01:02:03' AS tm");
   });
 
   it("NULL ordering and NaN ordering follow GoogleSQL in both directions", async () => {

@@ -5,7 +5,7 @@ import { timestampTextToMicros } from "../civil_time";
 import { fromValueProto, type ValueProto } from "../values";
 import { FUNCTIONS } from "./functions";
 import { child, children, type Node, type ResolvedColumn } from "./resolved_ast";
-import { duckLiteral, duckType } from "./types";
+import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
 import { refuse } from "./unsupported";
 
 export interface Scope {
@@ -34,6 +34,12 @@ export function compileExpr(node: Node, scope: Scope): string {
       return cast(node, scope);
     case "FunctionCall":
       return functionCall(node, scope);
+    case "MakeStruct": {
+      const type = typeOfNode(node);
+      const names = structFieldNames(type);
+      const fields = children(node, "fieldList").map((field, i) => `${quoteIdent(names[i])} := ${compileExpr(field, scope)}`);
+      return `CAST(struct_pack(${fields.join(", ")}) AS ${duckType(type)})`;
+    }
     case "GetStructField": {
       const struct = child(node, "expr") as Node;
       const names = (typeOfNode(struct).structType?.field ?? []).map((f, i) => f.fieldName || `_field_${i + 1}`);

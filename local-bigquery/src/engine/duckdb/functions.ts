@@ -3,6 +3,7 @@
  * absent here, or called with argument types its entry does not accept, is refused.
  */
 import type { TypeProto } from "../types";
+import { duckType } from "./types";
 import { refuse } from "./unsupported";
 
 export interface Call {
@@ -147,6 +148,8 @@ export const FUNCTIONS: Record<string, Form> = {
     for (let i = 0; i + 1 < rest.length; i += 2) whens.push(`WHEN ${rest[i]} THEN ${rest[i + 1]}`);
     return `(CASE ${subject} ${whens.join(" ")}${rest.length % 2 === 1 ? ` ELSE ${rest[rest.length - 1]}` : ""} END)`;
   },
+  // NULL elements stay (ZetaSQL allows them; BigQuery rejects them only on output).
+  $make_array: ({ args, result }) => `CAST([${args.join(", ")}] AS ${duckType(result)})`,
   // CONCAT is NULL when any argument is; DuckDB's concat() skips NULLs, its || does not.
   concat: onlyTypes(["TYPE_STRING", "TYPE_BYTES"], ({ args }) => `(${args.join(" || ")})`),
   lower: onlyTypes(STRINGS, ({ args }) => `lower(${args[0]})`),
