@@ -147,6 +147,7 @@ describe("DuckDB compiler vs ZetaSQL reference evaluator", () => {
     await same("SELECT s, STRPOS(s, 'b') AS p, REPLACE(s, 'a', 'xy') AS r, REPLACE(s, '', 'z') AS r0, BYTE_LENGTH(s) AS bl FROM t");
     await same("SELECT s, SUBSTR(s, 2) AS a, SUBSTR(s, -2) AS b, SUBSTR(s, 0, 1) AS c, SUBSTR(s, 2, 9223372036854775807) AS d, SUBSTR(s, -9223372036854775808, 2) AS e FROM t");
     await bothFail("SELECT SUBSTR(s, 1, -1) FROM t");
+    await same("SELECT s, s LIKE 'a%' AS l1, s LIKE '_' AS l2, s LIKE '%b%' AS l3, s NOT LIKE '' AS l4, 'a%b' LIKE 'a\\\\%b' AS l5, 'a_b' LIKE '%\\\\_%' AS l6, 'axb' LIKE 'a\\\\_b' AS l7 FROM t");
     await same("SELECT id FROM t WHERE s IN ('a', 'é', NULL) ORDER BY id");
   });
 

@@ -94,6 +94,7 @@ export function expressionGenerator(random: () => number): (kind: Kind) => strin
       (d) => `(${s(d)} IN (${s(d)}, ${s(d)}))`,
       (d) => `(${i(d)} BETWEEN ${i(d)} AND ${i(d)})`,
       (d) => `STARTS_WITH(${s(d)}, ${s(d)})`,
+      (d) => `(${s(d)} LIKE ${pick(["'a%'", "'_'", "'%b%'", "''", "'%'", "'\\\\%'"])})`,
       (d) => `(${b(d)} IS TRUE)`,
     ],
   };

@@ -152,6 +152,8 @@ export const FUNCTIONS: Record<string, Form> = {
   $make_array: ({ args, result }) => `CAST([${args.join(", ")}] AS ${duckType(result)})`,
   // CONCAT is NULL when any argument is; DuckDB's concat() skips NULLs, its || does not.
   concat: onlyTypes(["TYPE_STRING", "TYPE_BYTES"], ({ args }) => `(${args.join(" || ")})`),
+  // GoogleSQL's LIKE escapes with a backslash; DuckDB's has no escape unless given one.
+  $like: onlyTypes(STRINGS, ({ args }) => `(${args[0]} LIKE ${args[1]} ESCAPE '\\')`),
   lower: onlyTypes(STRINGS, ({ args }) => `lower(${args[0]})`),
   upper: onlyTypes(STRINGS, ({ args }) => `upper(${args[0]})`),
   length: onlyTypes(STRINGS, ({ args }) => `CAST(length(${args[0]}) AS BIGINT)`),
