@@ -28,7 +28,11 @@ export function encodeDecimal(text: string, scale: number): Buffer {
 
 /** Bytes to decimal text without trailing fractional zeros ("12.5", "-3", "0"). */
 export function decodeDecimal(bytes: Buffer, scale: number): string {
-  const value = fromTwosComplement(bytes);
+  return decimalText(fromTwosComplement(bytes), scale);
+}
+
+/** An unscaled integer and its scale to decimal text, as decodeDecimal words it. */
+export function decimalText(value: bigint, scale: number): string {
   const negative = value < 0n;
   const digits = (negative ? -value : value).toString().padStart(scale + 1, "0");
   const whole = digits.slice(0, digits.length - scale);

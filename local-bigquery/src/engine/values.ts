@@ -105,7 +105,7 @@ function scalarToProto(text: string, kind: string): ValueProto {
   }
 }
 
-function doubleText(n: number): string {
+export function doubleText(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (n === Infinity) return "Infinity";
   if (n === -Infinity) return "-Infinity";

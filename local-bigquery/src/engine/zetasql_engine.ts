@@ -291,7 +291,7 @@ function paramValue(param: QueryParameter, type: TypeProto): ValueProto {
 }
 
 /** Result columns as BigQuery names them: anonymous columns become f0_, f1_, ... */
-function outputSchema(columns: SimpleColumnProto[]): Field[] {
+export function outputSchema(columns: SimpleColumnProto[]): Field[] {
   let anonymous = 0;
   return columns.map((c) => fieldOf(!c.name || c.name.startsWith("$") ? `f${anonymous++}_` : c.name, c.type));
 }

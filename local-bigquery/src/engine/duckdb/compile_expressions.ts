@@ -1,0 +1,172 @@
+/** Resolved expressions to DuckDB expressions: literals, column refs, parameters, casts, function calls. */
+import type { QueryParameter, Value } from "../../model";
+import type { TypeProto } from "../types";
+import { timestampTextToMicros } from "../civil_time";
+import { fromValueProto, type ValueProto } from "../values";
+import { FUNCTIONS } from "./functions";
+import { child, children, type Node, type ResolvedColumn } from "./resolved_ast";
+import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
+import { refuse } from "./unsupported";
+
+export interface Scope {
+  params: QueryParameter[];
+  /** Output columns of each WITH entry in scope, by name. */
+  withColumns: Map<string, ResolvedColumn[]>;
+  /** Inside an argument that IF, CASE, COALESCE, AND or OR may leave unevaluated. */
+  lazy?: boolean;
+}
+
+/** Every relation the compiler builds names its columns c<column id>. */
+export const col = (column: ResolvedColumn): string => `c${column.columnId}`;
+
+export const typeOfNode = (node: Node): TypeProto => node.type as TypeProto;
+
+export function compileExpr(node: Node, scope: Scope): string {
+  switch (node.kind) {
+    case "Literal":
+      return literal(node);
+    case "ColumnRef":
+      if (node.isCorrelated) return refuse("a correlated column reference");
+      return col(node.column as ResolvedColumn);
+    case "Parameter":
+      return parameter(node, scope);
+    case "Cast":
+      return cast(node, scope);
+    case "FunctionCall":
+      return functionCall(node, scope);
+    case "MakeStruct": {
+      const type = typeOfNode(node);
+      const names = structFieldNames(type);
+      const fields = children(node, "fieldList").map((field, i) => `${quoteIdent(names[i])} := ${compileExpr(field, scope)}`);
+      return `CAST(struct_pack(${fields.join(", ")}) AS ${duckType(type)})`;
+    }
+    case "GetStructField": {
+      const struct = child(node, "expr") as Node;
+      const names = (typeOfNode(struct).structType?.field ?? []).map((f, i) => f.fieldName || `_field_${i + 1}`);
+      const name = names[Number(node.fieldIdx ?? 0)];
+      return `struct_extract(${compileExpr(struct, scope)}, '${name.replace(/'/g, "''")}')`;
+    }
+    default:
+      return refuse(`expression ${node.kind}`);
+  }
+}
+
+/**
+ * DuckDB folds a call with a constant NULL argument to NULL at plan time, dropping its other
+ * arguments, errors included ((a * 2^62) + NULL is NULL there, an overflow in GoogleSQL). A NULL
+ * constant is therefore a scalar subquery, which the planner cannot see through.
+ */
+function constant(value: Value, type: TypeProto): string {
+  return value === null ? `(SELECT ${duckLiteral(null, type)})` : duckLiteral(value, type);
+}
+
+function literal(node: Node): string {
+  const type = typeOfNode(node);
+  const proto = ((node.value as { value?: ValueProto }).value ?? {}) as ValueProto;
+  // fromValueProto reads a NULL array as [] (BigQuery's output rule); a literal keeps its NULL.
+  if (type.typeKind === "TYPE_ARRAY" && !proto.arrayValue) return constant(null, type);
+  return constant(fromValueProto(proto, type), type);
+}
+
+function parameter(node: Node, scope: Scope): string {
+  const name = String(node.name ?? "");
+  const position = Number(node.position ?? 0);
+  const param = name
+    ? scope.params.find((p) => p.name?.toLowerCase() === name.toLowerCase())
+    : scope.params.filter((p) => !p.name)[position - 1];
+  if (!param) return refuse(`parameter ${name || position} without a value`);
+  return constant(canonicalParam(param.value, typeOfNode(node)), typeOfNode(node));
+}
+
+/** Parameter values come in the REST text forms; TIMESTAMP ("2025-01-01 00:00:00 UTC") becomes epoch micros. */
+function canonicalParam(value: Value, type: TypeProto): Value {
+  if (value === null) return null;
+  if (Array.isArray(value)) {
+    if (type.typeKind === "TYPE_ARRAY") return value.map((v) => canonicalParam(v, type.arrayType?.elementType as TypeProto));
+    return value.map((v, i) => canonicalParam(v, (type.structType?.field ?? [])[i]?.fieldType ?? { typeKind: "" }));
+  }
+  if (type.typeKind === "TYPE_TIMESTAMP") return timestampTextToMicros(value);
+  if (type.typeKind === "TYPE_BOOL") return value.trim().toLowerCase();
+  return value;
+}
+
+/** Casts proven equal to GoogleSQL's, by source and target type kind. */
+const CASTS: Record<string, (x: string, safe: boolean) => string> = {
+  "TYPE_INT64>TYPE_DOUBLE": (x) => `CAST(${x} AS DOUBLE)`,
+  "TYPE_INT64>TYPE_NUMERIC": (x, safe) => `${safe ? "TRY_CAST" : "CAST"}(${x} AS DECIMAL(38, 9))`,
+  "TYPE_INT64>TYPE_STRING": (x) => `CAST(${x} AS VARCHAR)`,
+  "TYPE_BOOL>TYPE_STRING": (x) => `CAST(${x} AS VARCHAR)`,
+  "TYPE_BOOL>TYPE_INT64": (x) => `CAST(${x} AS BIGINT)`,
+  "TYPE_INT64>TYPE_BOOL": (x) => `(${x} <> 0)`,
+  // GoogleSQL rounds half away from zero, as DuckDB's round() on DOUBLE does; NaN and overflow raise.
+  "TYPE_DOUBLE>TYPE_INT64": (x, safe) => `${safe ? "TRY_CAST" : "CAST"}(round(${x}) AS BIGINT)`,
+  "TYPE_DATE>TYPE_TIMESTAMP": (x) => `CAST(${x} AS TIMESTAMPTZ)`,
+  "TYPE_TIMESTAMP>TYPE_DATE": (x) => `CAST(${x} AS DATE)`,
+  "TYPE_DATE>TYPE_DATETIME": (x) => `CAST(${x} AS TIMESTAMP)`,
+  "TYPE_DATE>TYPE_STRING": (x) => `strftime(${x}, '%Y-%m-%d')`,
+};
+
+function cast(node: Node, scope: Scope): string {
+  const inner = child(node, "expr") as Node;
+  const from = typeOfNode(inner);
+  const to = typeOfNode(node);
+  if (node.format || node.timeZone) return refuse("CAST with FORMAT");
+  const x = compileExpr(inner, scope);
+  if (duckType(from) === duckType(to)) return x;
+  const form = CASTS[`${from.typeKind}>${to.typeKind}`] ?? refuse(`CAST from ${from.typeKind} to ${to.typeKind}`);
+  return form(x, node.returnNullOnError === true);
+}
+
+/** An expression without column references: DuckDB's binder evaluates it while planning. */
+function isConstant(node: Node): boolean {
+  if (node.kind === "ColumnRef") return false;
+  return Object.values(node).every((v) =>
+    Array.isArray(v)
+      ? v.every((item) => typeof item !== "object" || item === null || !("kind" in item) || isConstant(item as Node))
+      : typeof v !== "object" || v === null || !("kind" in v) || isConstant(v as Node),
+  );
+}
+
+/**
+ * A computed constant argument that may be NULL (NULLIF('a', 'a')) would let DuckDB fold the
+ * whole call to NULL while planning, dropping its other arguments' errors; as a scalar subquery
+ * it stays a value. Plain literals need no wrapping (NULL ones are wrapped already). A subquery
+ * is always evaluated, so under a lazy branch (where GoogleSQL may skip it) it is refused.
+ */
+function opaque(node: Node, sql: string, scope: Scope): string {
+  if (node.kind === "Literal" || node.kind === "Parameter" || !isConstant(node)) return sql;
+  if (scope.lazy) return refuse("a computed constant inside a conditional branch");
+  return `(SELECT ${sql})`;
+}
+
+/** Evaluate only the arguments they need, in both engines: a subquery argument would be evaluated always. */
+const LAZY = new Set(["if", "$case_no_value", "$case_with_value", "coalesce", "ifnull", "$and", "$or"]);
+
+function functionName(node: Node): string {
+  const full = String((node.function as { name?: string }).name ?? "");
+  return full.replace(/^ZetaSQL:/, "");
+}
+
+export function functionCall(node: Node, scope: Scope): string {
+  const name = functionName(node);
+  if (node.errorMode === "SAFE_ERROR_MODE") return refuse(`SAFE.${name}`);
+  if (children(node, "genericArgumentList").length > 0) return refuse(`${name} with lambda or generic arguments`);
+  const argNodes = children(node, "argumentList");
+  const form = FUNCTIONS[name] ?? refuse(`function ${name}`);
+  const enums = argNodes.map((a) =>
+    a.kind === "Literal" && typeOfNode(a).typeKind === "TYPE_ENUM"
+      ? Number(((a.value as { value?: { enumValue?: number } }).value ?? {}).enumValue)
+      : undefined,
+  );
+  const lazy = LAZY.has(name);
+  const args = argNodes.map((a, i) => {
+    if (enums[i] !== undefined) return "";
+    // The first argument is always evaluated; the others maybe not.
+    const argScope = lazy && i > 0 ? { ...scope, lazy: true } : scope;
+    return lazy ? compileExpr(a, argScope) : opaque(a, compileExpr(a, argScope), argScope);
+  });
+  duckType(typeOfNode(node));
+  return form({ args, types: argNodes.map(typeOfNode), result: typeOfNode(node), enums });
+}
+
+export { functionName };

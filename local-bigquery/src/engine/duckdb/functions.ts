@@ -1,0 +1,183 @@
+/**
+ * GoogleSQL scalar functions (ZetaSQL's internal names) and their exact DuckDB forms. A function
+ * absent here, or called with argument types its entry does not accept, is refused.
+ */
+import type { TypeProto } from "../types";
+import { duckType } from "./types";
+import { refuse } from "./unsupported";
+
+export interface Call {
+  /** Compiled arguments. */
+  args: string[];
+  /** Their GoogleSQL types. */
+  types: TypeProto[];
+  /** The call's result type. */
+  result: TypeProto;
+  /** Enum arguments (date parts) by position, read from their literals. */
+  enums: (number | undefined)[];
+}
+
+type Form = (call: Call) => string;
+
+const kind = (t: TypeProto | undefined): string => t?.typeKind ?? "";
+const SCALAR_ORDERED = new Set(["TYPE_INT64", "TYPE_BOOL", "TYPE_STRING", "TYPE_BYTES", "TYPE_DATE", "TYPE_DATETIME", "TYPE_TIMESTAMP", "TYPE_TIME", "TYPE_NUMERIC"]);
+
+/** Comparisons: DOUBLE goes through the NaN-aware macros; STRUCT and ARRAY are refused (NULL-field semantics differ). */
+function comparison(op: string, macro: string): Form {
+  return ({ args, types }) => {
+    if (types.every((t) => kind(t) === "TYPE_DOUBLE")) return `${macro}(${args[0]}, ${args[1]})`;
+    if (types.every((t) => SCALAR_ORDERED.has(kind(t))) && kind(types[0]) === kind(types[1])) return `(${args[0]} ${op} ${args[1]})`;
+    return refuse(`comparison of ${types.map(kind).join(" and ")}`);
+  };
+}
+
+function arithmetic(op: string): Form {
+  return ({ args, types, result }) => {
+    const k = kind(result);
+    // BIGINT and DECIMAL(38, 9) raise on overflow as GoogleSQL does; DOUBLE needs the finiteness check.
+    if (k === "TYPE_INT64" && types.every((t) => kind(t) === "TYPE_INT64")) return `(${args[0]} ${op} ${args[1]})`;
+    if (k === "TYPE_DOUBLE" && types.every((t) => kind(t) === "TYPE_DOUBLE")) {
+      return `gsql_finite(${args[0]} ${op} ${args[1]}, ${args[0]}, ${args[1]})`;
+    }
+    return refuse(`arithmetic on ${types.map(kind).join(" and ")}`);
+  };
+}
+
+const onlyTypes =
+  (allowed: string[], form: Form): Form =>
+  (call) =>
+    call.types.every((t) => allowed.includes(kind(t))) ? form(call) : refuse(`argument types ${call.types.map(kind).join(", ")}`);
+
+const STRINGS = ["TYPE_STRING"];
+const INTS = ["TYPE_INT64"];
+
+/** Microseconds per unit of TIMESTAMP_DIFF (zetasql/public/functions/datetime.proto DateTimestampPart). */
+const DIFF_UNIT_MICROS: Record<number, bigint> = {
+  11: 1n, // MICROSECOND
+  10: 1000n, // MILLISECOND
+  9: 1_000_000n, // SECOND
+  8: 60_000_000n, // MINUTE
+  7: 3_600_000_000n, // HOUR
+  3: 86_400_000_000n, // DAY (24 hours of an instant)
+};
+
+/** EXTRACT parts valid on DATE, DATETIME and TIMESTAMP (in UTC) and their DuckDB forms. */
+const EXTRACT_DATE_PARTS: Record<number, (x: string) => string> = {
+  1: (x) => `year(${x})`,
+  2: (x) => `month(${x})`,
+  3: (x) => `day(${x})`,
+  4: (x) => `(dayofweek(${x}) + 1)`, // GoogleSQL: Sunday = 1; DuckDB: Sunday = 0
+  5: (x) => `dayofyear(${x})`,
+  6: (x) => `quarter(${x})`,
+  17: (x) => `isoyear(${x})`,
+  18: (x) => `weekofyear(${x})`, // ISO week
+};
+/** Time-of-day parts; DuckDB's millisecond() and microsecond() include the whole seconds. */
+const EXTRACT_TIME_PARTS: Record<number, (x: string) => string> = {
+  7: (x) => `hour(${x})`,
+  8: (x) => `minute(${x})`,
+  9: (x) => `second(${x})`,
+  10: (x) => `(millisecond(${x}) % 1000)`,
+  11: (x) => `(microsecond(${x}) % 1000000)`,
+};
+
+function extract({ args, types, enums }: Call): string {
+  if (args.length !== 2) return refuse("EXTRACT with a time zone");
+  const part = enums[1] ?? refuse("EXTRACT of a computed part");
+  const t = kind(types[0]);
+  const datePart = EXTRACT_DATE_PARTS[part];
+  const timePart = EXTRACT_TIME_PARTS[part];
+  if (t === "TYPE_DATE" && datePart) return `CAST(${datePart(args[0])} AS BIGINT)`;
+  if ((t === "TYPE_TIMESTAMP" || t === "TYPE_DATETIME") && (datePart ?? timePart)) {
+    return `CAST(${(datePart ?? timePart)(args[0])} AS BIGINT)`;
+  }
+  return refuse(`EXTRACT part ${part} from ${t}`);
+}
+
+const n_ary =
+  (op: string): Form =>
+  ({ args }) =>
+    `(${args.join(` ${op} `)})`;
+
+export const FUNCTIONS: Record<string, Form> = {
+  $add: arithmetic("+"),
+  $subtract: arithmetic("-"),
+  $multiply: arithmetic("*"),
+  $divide: onlyTypes(["TYPE_DOUBLE"], ({ args }) => `gsql_divide(${args[0]}, ${args[1]})`),
+  safe_divide: onlyTypes(["TYPE_DOUBLE"], ({ args }) => `gsql_safe_divide(${args[0]}, ${args[1]})`),
+  div: onlyTypes(INTS, ({ args }) => `gsql_div(${args[0]}, ${args[1]})`),
+  mod: onlyTypes(INTS, ({ args }) => `gsql_mod(${args[0]}, ${args[1]})`),
+  $unary_minus: onlyTypes(["TYPE_INT64", "TYPE_DOUBLE"], ({ args }) => `(- ${args[0]})`),
+  abs: onlyTypes(INTS, ({ args }) => `abs(${args[0]})`),
+  $equal: comparison("=", "gsql_eq"),
+  $not_equal: comparison("<>", "gsql_ne"),
+  $less: comparison("<", "gsql_lt"),
+  $less_or_equal: comparison("<=", "gsql_le"),
+  $greater: comparison(">", "gsql_gt"),
+  $greater_or_equal: comparison(">=", "gsql_ge"),
+  $and: n_ary("AND"),
+  $or: n_ary("OR"),
+  $not: ({ args }) => `(NOT ${args[0]})`,
+  $is_null: ({ args }) => `(${args[0]} IS NULL)`,
+  $is_true: ({ args }) => `(${args[0]} IS TRUE)`,
+  $is_false: ({ args }) => `(${args[0]} IS FALSE)`,
+  $in: (call) => {
+    if (!call.types.every((t) => SCALAR_ORDERED.has(kind(t)))) return refuse(`IN over ${kind(call.types[0])}`);
+    return `(${call.args[0]} IN (${call.args.slice(1).join(", ")}))`;
+  },
+  $between: (call) => {
+    if (!call.types.every((t) => SCALAR_ORDERED.has(kind(t)))) return refuse(`BETWEEN over ${kind(call.types[0])}`);
+    return `(${call.args[0]} BETWEEN ${call.args[1]} AND ${call.args[2]})`;
+  },
+  if: ({ args }) => `(CASE WHEN ${args[0]} THEN ${args[1]} ELSE ${args[2]} END)`,
+  coalesce: ({ args }) => `coalesce(${args.join(", ")})`,
+  ifnull: ({ args }) => `coalesce(${args.join(", ")})`,
+  nullif: (call) => {
+    if (!SCALAR_ORDERED.has(kind(call.types[0]))) return refuse(`NULLIF over ${kind(call.types[0])}`);
+    return `nullif(${call.args[0]}, ${call.args[1]})`;
+  },
+  $case_no_value: ({ args }) => {
+    const whens: string[] = [];
+    for (let i = 0; i + 1 < args.length; i += 2) whens.push(`WHEN ${args[i]} THEN ${args[i + 1]}`);
+    return `(CASE ${whens.join(" ")}${args.length % 2 === 1 ? ` ELSE ${args[args.length - 1]}` : ""} END)`;
+  },
+  $case_with_value: (call) => {
+    if (!SCALAR_ORDERED.has(kind(call.types[0]))) return refuse(`CASE over ${kind(call.types[0])}`);
+    const [subject, ...rest] = call.args;
+    const whens: string[] = [];
+    for (let i = 0; i + 1 < rest.length; i += 2) whens.push(`WHEN ${rest[i]} THEN ${rest[i + 1]}`);
+    return `(CASE ${subject} ${whens.join(" ")}${rest.length % 2 === 1 ? ` ELSE ${rest[rest.length - 1]}` : ""} END)`;
+  },
+  // NULL elements stay (ZetaSQL allows them; BigQuery rejects them only on output).
+  $make_array: ({ args, result }) => `CAST([${args.join(", ")}] AS ${duckType(result)})`,
+  // CONCAT is NULL when any argument is; DuckDB's concat() skips NULLs, its || does not.
+  concat: onlyTypes(["TYPE_STRING", "TYPE_BYTES"], ({ args }) => `(${args.join(" || ")})`),
+  // GoogleSQL's LIKE escapes with a backslash; DuckDB's has no escape unless given one.
+  $like: onlyTypes(STRINGS, ({ args }) => `(${args[0]} LIKE ${args[1]} ESCAPE '\\')`),
+  lower: onlyTypes(STRINGS, ({ args }) => `lower(${args[0]})`),
+  upper: onlyTypes(STRINGS, ({ args }) => `upper(${args[0]})`),
+  length: onlyTypes(STRINGS, ({ args }) => `CAST(length(${args[0]}) AS BIGINT)`),
+  byte_length: onlyTypes(STRINGS, ({ args }) => `CAST(octet_length(encode(${args[0]})) AS BIGINT)`),
+  starts_with: onlyTypes(STRINGS, ({ args }) => `starts_with(${args[0]}, ${args[1]})`),
+  ends_with: onlyTypes(STRINGS, ({ args }) => `ends_with(${args[0]}, ${args[1]})`),
+  strpos: onlyTypes(STRINGS, ({ args }) => `CAST(strpos(${args[0]}, ${args[1]}) AS BIGINT)`),
+  replace: onlyTypes(STRINGS, ({ args }) => `replace(${args[0]}, ${args[1]}, ${args[2]})`),
+  substr: (call) => {
+    if (kind(call.types[0]) !== "TYPE_STRING") return refuse("SUBSTR of BYTES");
+    const [s, p, n] = call.args;
+    return `gsql_substr(${s}, ${p}, ${n ?? "9223372036854775807"})`;
+  },
+  timestamp_diff: (call) => {
+    if (!call.types.slice(0, 2).every((t) => kind(t) === "TYPE_TIMESTAMP")) return refuse("TIMESTAMP_DIFF of non-TIMESTAMP");
+    const micros = DIFF_UNIT_MICROS[call.enums[2] ?? -1] ?? refuse(`TIMESTAMP_DIFF part ${call.enums[2]}`);
+    return `gsql_timestamp_diff(${call.args[0]}, ${call.args[1]}, ${micros})`;
+  },
+  $extract: extract,
+  date: (call) => {
+    // DATE(timestamp) in the default time zone, UTC (the session's zone).
+    if (call.args.length === 1 && ["TYPE_TIMESTAMP", "TYPE_DATETIME", "TYPE_DATE"].includes(kind(call.types[0]))) {
+      return `CAST(${call.args[0]} AS DATE)`;
+    }
+    return refuse("DATE with these arguments");
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * DuckDB macros the compiled SQL calls, created once per connection. Each gives a GoogleSQL
+ * semantic DuckDB lacks natively; the error texts follow ZetaSQL's.
+ */
+const DOUBLE_COMPARISONS: [string, string, string][] = [
+  // name, operator, the answer when either side is NaN (GoogleSQL: NaN equals and orders against nothing)
+  ["gsql_eq", "=", "FALSE"],
+  ["gsql_ne", "<>", "TRUE"],
+  ["gsql_lt", "<", "FALSE"],
+  ["gsql_le", "<=", "FALSE"],
+  ["gsql_gt", ">", "FALSE"],
+  ["gsql_ge", ">=", "FALSE"],
+];
+
+export const PRELUDE: string[] = [
+  // GoogleSQL evaluates every argument of a function, so an argument's error surfaces even when
+  // another argument is NULL; DuckDB's CASE and OR skip what they need not evaluate. Macros test
+  // NULLs through gsql_nulls (a sum, which evaluates every argument) before any shortcut.
+  `CREATE MACRO gsql_nulls(a, b) AS (CAST(a IS NULL AS INTEGER) + CAST(b IS NULL AS INTEGER))`,
+  `CREATE MACRO gsql_nulls3(a, b, c) AS (gsql_nulls(a, b) + CAST(c IS NULL AS INTEGER))`,
+  // DuckDB's a / b is NULL for b = 0 and Infinity on overflow; GoogleSQL raises both.
+  `CREATE MACRO gsql_finite(r, a, b) AS CASE WHEN isinf(r) AND NOT isinf(a) AND NOT isinf(b)
+     THEN error('floating point overflow') ELSE r END`,
+  `CREATE MACRO gsql_divide(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN b = 0 THEN error('division by zero: ' || a || ' / ' || b)
+     ELSE gsql_finite(a / b, a, b) END`,
+  `CREATE MACRO gsql_safe_divide(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN b = 0 OR (isinf(a / b) AND NOT isinf(a) AND NOT isinf(b))
+     THEN NULL ELSE a / b END`,
+  // Integer DIV truncates toward zero (DuckDB's // does too); by zero is an error, not NULL.
+  `CREATE MACRO gsql_div(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN b = 0 THEN error('division by zero: ' || a || ' / ' || b)
+     ELSE a // b END`,
+  // MOD(INT64_MIN, -1) is 0 in GoogleSQL; DuckDB reports an overflow.
+  `CREATE MACRO gsql_mod(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN b = 0 THEN error('division by zero: ' || a || ' / ' || b)
+     WHEN b = -1 THEN 0 ELSE a % b END`,
+  ...DOUBLE_COMPARISONS.map(
+    ([name, op, nan]) =>
+      `CREATE MACRO ${name}(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN isnan(a) OR isnan(b) THEN ${nan} ELSE a ${op} b END`,
+  ),
+  // SUBSTR: position 0 is 1, a negative position counts from the end; a negative length is an error.
+  `CREATE MACRO gsql_substr_start(s, p) AS CASE WHEN p > 0 THEN p WHEN p = 0 THEN 1 ELSE greatest(length(s) + p + 1, 1) END`,
+  `CREATE MACRO gsql_substr(s, p, n) AS CASE WHEN gsql_nulls3(s, p, n) > 0 THEN NULL
+     WHEN n < 0 THEN error('Third argument in SUBSTR() cannot be negative')
+     ELSE substring(s, least(gsql_substr_start(s, p), length(s) + 1), least(n, length(s))) END`,
+  // TIMESTAMP_DIFF: whole units between two instants, truncated toward zero.
+  `CREATE MACRO gsql_timestamp_diff(a, b, unit_micros) AS (epoch_us(a) - epoch_us(b)) // unit_micros`,
+];

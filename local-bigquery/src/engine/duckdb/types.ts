@@ -1,0 +1,78 @@
+/**
+ * GoogleSQL types (ZetaSQL TypeProto) <-> DuckDB: each supported type's DuckDB spelling, and
+ * canonical cells (model.ts Value) as DuckDB literals. A type outside this table is refused.
+ */
+import type { Value } from "../../model";
+import type { TypeProto } from "../types";
+import { refuse } from "./unsupported";
+
+/** DuckDB spellings of GoogleSQL scalar types. TIMESTAMP is an instant (TIMESTAMPTZ, session zone UTC). */
+const SCALAR: Record<string, string> = {
+  TYPE_INT64: "BIGINT",
+  TYPE_DOUBLE: "DOUBLE",
+  TYPE_BOOL: "BOOLEAN",
+  TYPE_STRING: "VARCHAR",
+  TYPE_BYTES: "BLOB",
+  TYPE_DATE: "DATE",
+  TYPE_DATETIME: "TIMESTAMP",
+  TYPE_TIMESTAMP: "TIMESTAMPTZ",
+  TYPE_TIME: "TIME",
+  // NUMERIC is exactly DECIMAL(38, 9): 29 integer and 9 fractional digits.
+  TYPE_NUMERIC: "DECIMAL(38, 9)",
+};
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const quoteString = (text: string): string => {
+  // DuckDB's VARCHAR cannot hold NUL; GoogleSQL strings can.
+  if (text.includes("\u0000")) refuse("a STRING containing NUL");
+  return `'${text.replace(/'/g, "''")}'`;
+};
+
+/** Struct field names: GoogleSQL allows anonymous fields, DuckDB needs names. */
+export function structFieldNames(type: TypeProto): string[] {
+  const names = (type.structType?.field ?? []).map((f, i) => f.fieldName || `_field_${i + 1}`);
+  if (new Set(names.map((n) => n.toLowerCase())).size !== names.length) refuse("a STRUCT with duplicate field names");
+  return names;
+}
+
+export function duckType(type: TypeProto): string {
+  switch (type.typeKind) {
+    case "TYPE_ARRAY":
+      return `${duckType(type.arrayType?.elementType as TypeProto)}[]`;
+    case "TYPE_STRUCT": {
+      const names = structFieldNames(type);
+      const fields = type.structType?.field ?? [];
+      if (fields.length === 0) return refuse("an empty STRUCT");
+      return `STRUCT(${fields.map((f, i) => `${quoteIdent(names[i])} ${duckType(f.fieldType)}`).join(", ")})`;
+    }
+    default:
+      return SCALAR[type.typeKind] ?? refuse(`type ${type.typeKind.replace(/^TYPE_/, "")}`);
+  }
+}
+
+/** A canonical cell of `type` as a DuckDB expression of exactly that type. */
+export function duckLiteral(value: Value, type: TypeProto): string {
+  const target = duckType(type);
+  if (value === null) return `CAST(NULL AS ${target})`;
+  switch (type.typeKind) {
+    case "TYPE_ARRAY": {
+      const element = type.arrayType?.elementType as TypeProto;
+      return `CAST([${(value as Value[]).map((v) => duckLiteral(v, element)).join(", ")}] AS ${target})`;
+    }
+    case "TYPE_STRUCT": {
+      const names = structFieldNames(type);
+      const fields = type.structType?.field ?? [];
+      const values = value as Value[];
+      return `struct_pack(${fields.map((f, i) => `${quoteIdent(names[i])} := ${duckLiteral(values[i], f.fieldType)}`).join(", ")})`;
+    }
+    case "TYPE_BOOL":
+      return value === "true" ? "TRUE" : "FALSE";
+    case "TYPE_BYTES":
+      return `from_base64(${quoteString(value as string)})`;
+    case "TYPE_TIMESTAMP":
+      // Epoch microseconds, exact (the session time zone is UTC).
+      return `CAST(make_timestamp(CAST(${quoteString(value as string)} AS BIGINT)) AS TIMESTAMPTZ)`;
+    default:
+      return `CAST(${quoteString(value as string)} AS ${target})`;
+  }
+}
