@@ -22,8 +22,10 @@ export interface LocalBigQueryOptions {
   host?: string;
   /** Default: a fresh temporary directory. */
   dataDir?: string;
-  /** No log output. */
+  /** No log output (same as logLevel "silent"). */
   quiet?: boolean;
+  /** Default info: one line per request. */
+  logLevel?: string;
 }
 
 export interface LocalBigQuery {
@@ -41,7 +43,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
   const host = opts.host ?? "127.0.0.1";
   const dataDir = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), "local-bigquery-")));
   mkdirSync(dataDir, { recursive: true });
-  const logger = pino({ level: opts.quiet ? "silent" : "info", base: undefined });
+  const logger = pino({ level: opts.quiet ? "silent" : (opts.logLevel ?? "info"), base: undefined });
 
   const store = openStore(join(dataDir, STORE_FILE));
   const engine = await startEngine({ log: (m) => logger.warn(m) }).catch((error: unknown) => {
