@@ -13,6 +13,7 @@ import { buildServer } from "./http/server";
 import { JobRegistry } from "./jobs/job_registry";
 import type { ServiceContext } from "./rest/context";
 import { restRoutes } from "./rest/routes";
+import { GroupCommit } from "./storage/group_commit";
 import { openStore } from "./storage/sqlite_store";
 
 export interface LocalBigQueryOptions {
@@ -54,7 +55,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
   // Cleared on stop, so jobs arriving during shutdown fail cleanly instead of using a closed engine.
   let executor: Executor | undefined = created;
 
-  const ctx: ServiceContext = { store, jobs: new JobRegistry(() => executor), executor: () => executor, now: Date.now };
+  const ctx: ServiceContext = { store, inserts: new GroupCommit(store), jobs: new JobRegistry(() => executor), executor: () => executor, now: Date.now };
   const app = buildServer(restRoutes(ctx), { logger });
   try {
     await app.listen({ port: opts.port ?? 0, host });

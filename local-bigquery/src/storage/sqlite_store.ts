@@ -318,6 +318,18 @@ class SqliteStore implements Store {
     }
   }
 
+  appendGroup(appends: readonly { ref: TableRef; rows: Row[]; insertIds?: (string | undefined)[] }[]): (InsertOutcome | Error)[] {
+    return this.transaction(() =>
+      appends.map((a) => {
+        try {
+          return this.appendRows(a.ref, a.rows, a.insertIds);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+
   applyChanges(ref: TableRef, changes: RowChanges): void {
     try {
       this.transaction(() => {
