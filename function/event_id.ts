@@ -3,7 +3,7 @@
  * version's canonical form, so a resent version gets the same id and BigQuery's
  * insertId plus the warehouse's de-duplication store it once.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Order } from "./order_schema";
 
 /**
@@ -22,7 +22,8 @@ export const canonicalForm = (o: Order): string =>
   ]);
 
 /** Hex SHA-256 of the canonical form. */
-export const derivedEventId = (o: Order): string => createHash("sha256").update(canonicalForm(o)).digest("hex");
+// crypto.hash: the one-shot form, without a Hash object per row.
+export const derivedEventId = (o: Order): string => hash("sha256", canonicalForm(o), "hex");
 
 /** The client's idempotency key when given, else the derived one. */
 export const eventIdFor = (o: Order): string => o.event_id ?? derivedEventId(o);

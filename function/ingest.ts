@@ -51,6 +51,22 @@ export const toRawRows = (orders: readonly ValidOrder[], ctx: IngestContext): Ra
 export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /**
+ * An upper bound of `value`'s JSON size in UTF-8 bytes, without serialising it: a UTF-16 unit
+ * takes at most 6 bytes (an escape such as \u001f; otherwise at most 3 in UTF-8).
+ */
+const jsonBytesAtMost = (value: unknown): number => {
+  if (typeof value === "string") return 6 * value.length + 2;
+  if (value === null || typeof value !== "object") return 24;
+  let bytes = 2;
+  for (const [key, item] of Object.entries(value)) bytes += jsonBytesAtMost(key) + jsonBytesAtMost(item) + 2;
+  return bytes;
+};
+
+// Rows whose bound is below this are counted by the bound (cheap; the overestimate of 500 small rows
+// stays far below the chunk limit); larger ones are serialised to count them exactly.
+const EXACT_SIZE_FROM_BYTES = 4096;
+
+/**
  * Splits rows into insertAll requests of at most `maxRows` rows and `maxBytes` of JSON.
  * A single row larger than maxBytes still gets a chunk of its own (BigQuery judges it).
  */
@@ -59,7 +75,8 @@ export const chunkRows = <T>(rows: readonly T[], maxRows: number, maxBytes = MAX
   let current: T[] = [];
   let bytes = 0;
   for (const row of rows) {
-    const size = Buffer.byteLength(JSON.stringify(row)) + 64; // + insertId and envelope
+    const bound = jsonBytesAtMost(row);
+    const size = (bound < EXACT_SIZE_FROM_BYTES ? bound : Buffer.byteLength(JSON.stringify(row))) + 64; // + insertId and envelope
     if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];

@@ -12,24 +12,28 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|
  * @returns `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or undefined when it cannot be stored
  *   (more than microsecond precision, or outside BigQuery's years 0001-9999)
  */
+const pad = (n: number, w = 2): string => String(n).padStart(w, "0");
+
 export const toUtcMicros = (value: string): string | undefined => {
   const m = RFC3339.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac = "", zone] = m;
   // Digits past microseconds are accepted only when they are zeros: never round silently.
   if (/[1-9]/.test(frac.slice(6))) return undefined;
-  const offsetMinutes = zone === "Z" ? 0 : (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const micros = `.${frac.slice(0, 6).padEnd(6, "0")}Z`;
+  // Already UTC (the usual case): the fields stand as written, no date arithmetic needed.
+  if (zone === "Z" || zone === "+00:00" || zone === "-00:00") return y === "0000" ? undefined : `${y}-${mo}-${d}T${h}:${mi}:${s}${micros}`;
+  const offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   const date = new Date(0);
   // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
   date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
   date.setUTCHours(Number(h), Number(mi) - offsetMinutes, Number(s), 0);
   const year = date.getUTCFullYear();
   if (year < 1 || year > 9999) return undefined;
-  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   return (
     `${pad(year, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
     `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
-    `.${frac.slice(0, 6).padEnd(6, "0")}Z`
+    micros
   );
 };
 

@@ -1,6 +1,6 @@
 /**
- * `npm start`: the whole product on one machine. Starts the local BigQuery
- * (data kept in .local-bigquery/), runs the real `dataform run` against it, and
+ * `npm start`: the whole product on one machine. Starts the local BigQuery in its
+ * own process (data kept in .local-bigquery/), runs the real `dataform run` against it, and
  * serves the `orders` function through functions-framework on 127.0.0.1.
  * Ctrl-C or SIGTERM stops everything. Also the harness of the function's
  * integration tests and benchmark (startStack), so they run the same product.
@@ -16,7 +16,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { startDashboard, type Dashboard } from "../dashboard/server";
-import { startLocalBigQuery, type LocalBigQuery } from "../local-bigquery/src/index";
+import { startLocalBigQueryProcess, type LocalBigQueryProcess } from "./local_bigquery_process";
 
 const REPO = resolve(__dirname, "..");
 export const LOCAL_PROJECT = "local-project";
@@ -74,7 +74,7 @@ export const runDataform = async (bigqueryUrl: string, dataDir: string, verbose 
 /** Starts the local BigQuery, the warehouse and the function; the caller stops it. */
 export const startStack = async (opts: StackOptions): Promise<Stack> => {
   const dataDir = resolve(opts.dataDir);
-  let bigquery: LocalBigQuery | undefined = await startLocalBigQuery({ port: opts.bigqueryPort, host: HOST, dataDir, quiet: !opts.verbose });
+  let bigquery: LocalBigQueryProcess | undefined = await startLocalBigQueryProcess({ port: opts.bigqueryPort, host: HOST, dataDir, verbose: opts.verbose });
   const bigqueryPort = bigquery.port;
   let server: Server | undefined;
   let dashboard: Dashboard;
@@ -108,7 +108,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
       bigquery = undefined;
     },
     startBigQuery: async () => {
-      bigquery ??= await startLocalBigQuery({ port: bigqueryPort, host: HOST, dataDir, quiet: !opts.verbose });
+      bigquery ??= await startLocalBigQueryProcess({ port: bigqueryPort, host: HOST, dataDir, verbose: opts.verbose });
     },
     stop: async () => {
       await new Promise<void>((closed) => {

@@ -1,6 +1,6 @@
 /**
- * The CLI's options: flags (--port, --data, --host) over environment variables
- * (LOCAL_BIGQUERY_PORT, LOCAL_BIGQUERY_DATA, LOCAL_BIGQUERY_HOST) over defaults.
+ * The CLI's options: flags (--port, --data, --host, --log-level) over environment variables
+ * (LOCAL_BIGQUERY_PORT, LOCAL_BIGQUERY_DATA, LOCAL_BIGQUERY_HOST, LOCAL_BIGQUERY_LOG_LEVEL) over defaults.
  * Bad values throw OptionsError with a message that names the option.
  */
 import { z } from "zod";
@@ -11,7 +11,11 @@ export interface CliOptions {
   port: number;
   host: string;
   dataDir: string;
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 interface OptionSpec<T> {
   flag: string;
@@ -33,6 +37,12 @@ const SPECS = {
   } satisfies OptionSpec<number>,
   host: { flag: "--host", env: "LOCAL_BIGQUERY_HOST", fallback: "127.0.0.1", schema: z.string().min(1, "must not be empty") },
   dataDir: { flag: "--data", env: "LOCAL_BIGQUERY_DATA", fallback: ".local-bigquery/", schema: z.string().min(1, "must not be empty") },
+  logLevel: {
+    flag: "--log-level",
+    env: "LOCAL_BIGQUERY_LOG_LEVEL",
+    fallback: "info",
+    schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }),
+  } satisfies OptionSpec<LogLevel>,
 };
 
 export function parseOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): CliOptions {
@@ -40,7 +50,7 @@ export function parseOptions(argv: string[] = process.argv.slice(2), env: NodeJS
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split(/=(.*)/s, 2);
     const known = Object.values(SPECS).some((s) => s.flag === name);
-    if (!known) throw new OptionsError(`Unknown argument ${argv[i]}. Options: --port N, --host H, --data DIR`);
+    if (!known) throw new OptionsError(`Unknown argument ${argv[i]}. Options: --port N, --host H, --data DIR, --log-level LEVEL`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new OptionsError(`${name} needs a value`);
     flags.set(name, value);
@@ -55,5 +65,5 @@ export function parseOptions(argv: string[] = process.argv.slice(2), env: NodeJS
     }
     return parsed.data;
   };
-  return { port: read(SPECS.port), host: read(SPECS.host), dataDir: read(SPECS.dataDir) };
+  return { port: read(SPECS.port), host: read(SPECS.host), dataDir: read(SPECS.dataDir), logLevel: read(SPECS.logLevel) };
 }

@@ -13,6 +13,7 @@ import { buildServer } from "./http/server";
 import { JobRegistry } from "./jobs/job_registry";
 import type { ServiceContext } from "./rest/context";
 import { restRoutes } from "./rest/routes";
+import { GroupCommit } from "./storage/group_commit";
 import { openStore } from "./storage/sqlite_store";
 
 export interface LocalBigQueryOptions {
@@ -22,8 +23,10 @@ export interface LocalBigQueryOptions {
   host?: string;
   /** Default: a fresh temporary directory. */
   dataDir?: string;
-  /** No log output. */
+  /** No log output (same as logLevel "silent"). */
   quiet?: boolean;
+  /** Default info: one line per request. */
+  logLevel?: string;
 }
 
 export interface LocalBigQuery {
@@ -41,7 +44,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
   const host = opts.host ?? "127.0.0.1";
   const dataDir = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), "local-bigquery-")));
   mkdirSync(dataDir, { recursive: true });
-  const logger = pino({ level: opts.quiet ? "silent" : "info", base: undefined });
+  const logger = pino({ level: opts.quiet ? "silent" : (opts.logLevel ?? "info"), base: undefined });
 
   const store = openStore(join(dataDir, STORE_FILE));
   const engine = await startEngine({ log: (m) => logger.warn(m) }).catch((error: unknown) => {
@@ -52,7 +55,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
   // Cleared on stop, so jobs arriving during shutdown fail cleanly instead of using a closed engine.
   let executor: Executor | undefined = created;
 
-  const ctx: ServiceContext = { store, jobs: new JobRegistry(() => executor), executor: () => executor, now: Date.now };
+  const ctx: ServiceContext = { store, inserts: new GroupCommit(store), jobs: new JobRegistry(() => executor), executor: () => executor, now: Date.now };
   const app = buildServer(restRoutes(ctx), { logger });
   try {
     await app.listen({ port: opts.port ?? 0, host });

@@ -7,7 +7,7 @@ import { startLocalBigQuery } from "./index";
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  const server = await startLocalBigQuery({ port: options.port, host: options.host, dataDir: options.dataDir });
+  const server = await startLocalBigQuery({ port: options.port, host: options.host, dataDir: options.dataDir, logLevel: options.logLevel });
   console.log(`Local BigQuery serving on ${server.url} (data in ${server.dataDir})`);
   console.log(`BIGQUERY_EMULATOR_HOST=${server.url}`);
   let stopping = false;

@@ -4,10 +4,13 @@
  *   through the whole stack (functions-framework, validation, insertAll to the local BigQuery);
  * - the same bodies sent to a bare functions-framework handler that only parses them and
  *   answers 200: the ceiling the HTTP layer allows, and the function's share of it;
- * - GET / first-page p50/p99 over the 20,000 orders stored by the POST phase: uncached
+ * - the same two, concurrent: autocannon with 10 connections (its own worker thread), each
+ *   request a new batch of distinct orders; afterwards the stored rows are counted, and the
+ *   run fails unless every acknowledged order is stored exactly once;
+ * - GET / first-page p50/p99 over the orders stored by the sequential phase: uncached
  *   (each query distinct) and repeated (the same query, answered by the result cache).
  *
- *   npx tsx scripts/bench/function_bench.ts [--batches=40] [--gets=50] [--uncached-gets=10]
+ *   npx tsx scripts/bench/function_bench.ts [--batches=40] [--concurrent-batches=400] [--connections=10] [--gets=50] [--uncached-gets=10]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
@@ -15,11 +18,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { BigQuery } from "@google-cloud/bigquery";
 import { http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
-import { startStack } from "../start";
+import autocannon from "autocannon";
+import { LOCAL_PROJECT, startStack } from "../start";
+import { orderBody, ROWS_PER_BATCH } from "./order_bodies.cjs";
 
-const ROWS_PER_BATCH = 500;
+const BODIES_MODULE = join(__dirname, "order_bodies.cjs");
 
 const percentile = (sortedMs: number[], p: number): number => sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)];
 
@@ -45,6 +51,52 @@ const postAll = async (url: string, bodies: string[]): Promise<Run> => {
   return { rowsPerSecond: (bodies.length * ROWS_PER_BATCH) / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 };
 
+interface ConcurrentRun extends Run {
+  /** Requests answered 200. */
+  acknowledged: number;
+}
+
+/**
+ * `requests` POSTs over `connections` keep-alive connections, from one autocannon worker
+ * thread (so the load does not share this process's event loop with the function).
+ * Each request is a new batch of orders under `prefix` (order_bodies.cjs).
+ */
+const postConcurrently = async (url: string, requests: number, connections: number, prefix: string): Promise<ConcurrentRun> => {
+  process.env.ORDER_BENCH_PREFIX = prefix; // read by the worker, which copies this environment when it starts
+  const result = await autocannon({
+    url,
+    connections,
+    amount: requests,
+    workers: 1,
+    timeout: 120,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    requests: [{ setupRequest: BODIES_MODULE }],
+  });
+  if (result.errors > 0 || result.non2xx > 0 || result["2xx"] !== requests) {
+    throw new Error(`POST ${url} under load: ${result["2xx"]} of ${requests} answered 200 (${result.non2xx} other statuses, ${result.errors} errors)`);
+  }
+  return {
+    rowsPerSecond: (result["2xx"] * ROWS_PER_BATCH) / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    acknowledged: result["2xx"],
+  };
+};
+
+/**
+ * Fails unless orders_raw holds each of the `expected` orders under `prefix` exactly once.
+ * Read with tabledata.list: a query over this many rows exceeds what the local SQL engine takes in one request.
+ */
+const checkStoredOnce = async (bigquery: BigQuery, prefix: string, expected: number): Promise<void> => {
+  const [rows] = await bigquery.dataset("ecommerce_orders").table("orders_raw").getRows({ selectedFields: "order_id" });
+  const ids = (rows as Array<{ order_id: string }>).map((r) => r.order_id).filter((id) => id.startsWith(prefix));
+  const orders = new Set(ids).size;
+  if (ids.length !== expected || orders !== expected) {
+    throw new Error(`expected ${expected} orders under ${prefix} stored once, found ${ids.length} rows of ${orders} orders`);
+  }
+};
+
 /** GETs each URL once, in order, and times each. */
 const getAll = async (urls: string[]): Promise<{ p50: number; p99: number; rows: number }> => {
   const latencies: number[] = [];
@@ -65,23 +117,21 @@ const listen = (server: Server): Promise<string> =>
 
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
-    options: { batches: { type: "string", default: "40" }, gets: { type: "string", default: "50" }, "uncached-gets": { type: "string", default: "10" } },
+    options: {
+      batches: { type: "string", default: "40" },
+      "concurrent-batches": { type: "string", default: "400" },
+      connections: { type: "string", default: "10" },
+      gets: { type: "string", default: "50" },
+      "uncached-gets": { type: "string", default: "10" },
+    },
   });
   const batches = Math.min(Math.max(Number(values.batches), 1), 1000);
+  const concurrentBatches = Math.min(Math.max(Number(values["concurrent-batches"]), 1), 10_000);
+  const connections = Math.min(Math.max(Number(values.connections), 1), 100);
   const gets = Math.min(Math.max(Number(values.gets), 1), 1000);
   const uncachedGets = Math.min(Math.max(Number(values["uncached-gets"]), 1), 100);
 
-  const bodies = Array.from({ length: batches }, (_, b) =>
-    JSON.stringify(
-      Array.from({ length: ROWS_PER_BATCH }, (_, i) => ({
-        order_id: `bench-${String(b * ROWS_PER_BATCH + i).padStart(7, "0")}`,
-        order_date: "2025-08-08T10:00:00Z",
-        order_details: "Laptop, Mouse",
-        order_status: "Processing",
-        updated_at: "2025-08-08T10:05:00.123456Z",
-      })),
-    ),
-  );
+  const bodies = Array.from({ length: batches }, (_, b) => orderBody("bench-", b));
 
   // The ceiling: functions-framework parsing the same bodies, and nothing else.
   http("bare", (req, res) => {
@@ -100,11 +150,22 @@ const main = async (): Promise<void> => {
 
     const ceiling = await postAll(bareUrl, bodies);
     const fn = await postAll(`${stack.url}/`, bodies);
+
     // Distinct limits make distinct queries, which no result cache answers (BigQuery does not cache
     // results of tables with a streaming buffer either); then the same first page again and again.
     const uncached = await getAll(Array.from({ length: uncachedGets }, (_, i) => `${stack.url}/?limit=${1000 - i}`));
     const read = await getAll(Array.from({ length: gets }, () => `${stack.url}/`));
-    const total = batches * ROWS_PER_BATCH + ROWS_PER_BATCH;
+
+    // Then the concurrent load; its rows come after the GETs, which read every stored version.
+    const warmRequests = Math.min(concurrentBatches, 2 * connections);
+    await postConcurrently(bareUrl, warmRequests, connections, "warm-c-");
+    await postConcurrently(`${stack.url}/`, warmRequests, connections, "warm-c-");
+    const ceilingConcurrent = await postConcurrently(bareUrl, concurrentBatches, connections, "bench-c-");
+    const fnConcurrent = await postConcurrently(`${stack.url}/`, concurrentBatches, connections, "bench-c-");
+    const bigquery = new BigQuery({ projectId: LOCAL_PROJECT, apiEndpoint: stack.bigqueryUrl });
+    await checkStoredOnce(bigquery, "bench-c-", fnConcurrent.acknowledged * ROWS_PER_BATCH);
+    await checkStoredOnce(bigquery, "bench-0", batches * ROWS_PER_BATCH);
+    const total = (batches + 1) * ROWS_PER_BATCH;
 
     const f = (n: number) => n.toFixed(1);
     console.log(`orders function benchmark (${batches} POSTs of ${ROWS_PER_BATCH} distinct orders, sequential, loopback; ${uncachedGets} + ${gets} GETs)`);
@@ -113,6 +174,12 @@ const main = async (): Promise<void> => {
     console.log(`POST /  ratio    : ${(fn.rowsPerSecond / ceiling.rowsPerSecond).toFixed(3)} of the ceiling`);
     console.log(`GET /   first page (~${read.rows} of ${total} orders), uncached: p50 ${f(uncached.p50)} ms   p99 ${f(uncached.p99)} ms`);
     console.log(`GET /   first page (${read.rows} of ${total} orders), repeated: p50 ${f(read.p50)} ms   p99 ${f(read.p99)} ms   (query result cache)`);
+    console.log(`orders function under load (${concurrentBatches} POSTs of ${ROWS_PER_BATCH} distinct orders, ${connections} connections, autocannon)`);
+    console.log(
+      `POST /  function : ${Math.round(fnConcurrent.rowsPerSecond)} rows/s   p50 ${f(fnConcurrent.p50)} ms   p99 ${f(fnConcurrent.p99)} ms   (every row stored once: checked)`,
+    );
+    console.log(`POST /  bare ff  : ${Math.round(ceilingConcurrent.rowsPerSecond)} rows/s   p50 ${f(ceilingConcurrent.p50)} ms   p99 ${f(ceilingConcurrent.p99)} ms`);
+    console.log(`POST /  ratio    : ${(fnConcurrent.rowsPerSecond / ceilingConcurrent.rowsPerSecond).toFixed(3)} of the ceiling`);
   } finally {
     await stack.stop();
     await new Promise((closed) => {

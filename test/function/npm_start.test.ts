@@ -4,7 +4,7 @@
  * data survives a restart. Free ports and a temporary data directory, so it can
  * run beside anything else.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -59,5 +59,42 @@ test("prints the URLs and curl lines, stops on SIGINT/SIGTERM, keeps the data ac
   const second = await start();
   const listed = await fetch(`${second.url}/`);
   expect(await listed.json()).toEqual([expect.objectContaining({ order_id: "kept-1", order_status: "Pending" })]);
+  expect(await stop(second, "SIGTERM")).toBe(0);
+}, 300_000);
+
+/** Pids and parent pids of the processes whose command line holds `text`. */
+const processesWith = (text: string): Array<{ pid: number; ppid: number }> =>
+  execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+    .split("\n")
+    .filter((line) => line.includes(text) && !line.includes("ps -eo"))
+    .map((line) => {
+      const [pid, ppid] = line.trim().split(/\s+/, 2).map(Number);
+      return { pid, ppid };
+    });
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test("the local BigQuery runs in its own process and dies with npm start, even on kill -9", async () => {
+  const first = await start();
+  const [bigquery] = processesWith(`--data ${dataDir}`);
+  expect(bigquery).toBeDefined();
+  expect(bigquery.pid).not.toBe(first.child.pid);
+  // Kill the process that runs start.ts outright: no exit hook, no signal handler.
+  process.kill(bigquery.ppid, "SIGKILL");
+  for (let i = 0; i < 100 && isAlive(bigquery.pid); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(isAlive(bigquery.pid)).toBe(false);
+  if (first.child.exitCode === null) first.child.kill("SIGKILL");
+
+  // Nothing holds the data file: a new npm start opens it and still has the order.
+  const second = await start();
+  const listed = await fetch(`${second.url}/`);
+  expect(await listed.json()).toEqual([expect.objectContaining({ order_id: "kept-1" })]);
   expect(await stop(second, "SIGTERM")).toBe(0);
 }, 300_000);

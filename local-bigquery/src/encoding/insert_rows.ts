@@ -71,6 +71,17 @@ export function decodeInsertRows(input: InsertRowInput[], fields: Field[], opts:
   return { rows, insertIds, insertErrors };
 }
 
+// Column index by lower-case name, built once per schema (fields arrays live as long as the table metadata).
+const indexCache = new WeakMap<Field[], Map<string, number>>();
+function columnIndex(fields: Field[]): Map<string, number> {
+  let byName = indexCache.get(fields);
+  if (!byName) {
+    byName = new Map(fields.map((f, i) => [f.name.toLowerCase(), i]));
+    indexCache.set(fields, byName);
+  }
+  return byName;
+}
+
 function decodeRecord(
   obj: Record<string, unknown>,
   fields: Field[],
@@ -78,7 +89,7 @@ function decodeRecord(
   opts: DecodeOptions,
   errors: InsertError[],
 ): Row {
-  const byName = new Map(fields.map((f, i) => [f.name.toLowerCase(), i]));
+  const byName = columnIndex(fields);
   const row: Row = new Array<Value>(fields.length).fill(null);
   const given = new Set<number>();
   for (const [key, raw] of Object.entries(obj)) {

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { BigQueryError } from "../errors";
+import { killWithThisProcess } from "./watchdog";
 import { serverBinary } from "./zetasql_binary";
 
 export interface RunningServer {
@@ -25,30 +26,13 @@ let exitHookInstalled = false;
 function track(child: ChildProcess): void {
   live.add(child);
   child.once("exit", () => live.delete(child));
-  watch(child);
+  killWithThisProcess(child);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once("exit", () => {
       for (const c of live) c.kill("SIGKILL");
     });
   }
-}
-
-/**
- * A Node process killed outright (SIGKILL, OOM) runs no exit hook, and its children live on.
- * So a shell per server waits on a pipe only this process holds: when this process dies, the
- * pipe closes and the shell kills the server. The shell goes when the server does.
- */
-function watch(child: ChildProcess): void {
-  if (child.pid === undefined || process.platform === "win32") return;
-  const watchdog = spawn("sh", ["-c", 'read -r _; kill -9 "$1" 2>/dev/null', "sh", String(child.pid)], {
-    stdio: ["pipe", "ignore", "ignore"],
-  });
-  watchdog.once("error", () => undefined); // no shell: the exit hook is all there is
-  watchdog.stdin?.on("error", () => undefined);
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  child.once("exit", () => watchdog.kill("SIGKILL"));
 }
 
 async function freePort(): Promise<number> {

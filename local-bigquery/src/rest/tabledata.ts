@@ -23,7 +23,7 @@ const insertAllBody = z.object({
   templateSuffix: z.string().optional(),
 });
 
-function insertAll(ctx: ServiceContext, req: RequestParts): Record<string, unknown> {
+async function insertAll(ctx: ServiceContext, req: RequestParts): Promise<Record<string, unknown>> {
   const ref = refOf(req.params);
   const parsed = insertAllBody.safeParse(req.body ?? {});
   if (!parsed.success) {
@@ -36,7 +36,8 @@ function insertAll(ctx: ServiceContext, req: RequestParts): Record<string, unkno
   if (table.type !== "TABLE") throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a view`);
   if (!body.rows || body.rows.length === 0) throw invalid("No rows present in the request.", "rows");
   const decoded = decodeInsertRows(body.rows, table.schema, body);
-  if (decoded.rows.length > 0) ctx.store.appendRows(ref, decoded.rows, decoded.insertIds);
+  // Answered only once the rows are durable (committed with the other inserts of this moment).
+  if (decoded.rows.length > 0) await ctx.inserts.append({ ref, rows: decoded.rows, insertIds: decoded.insertIds });
   const out: Record<string, unknown> = { kind: "bigquery#tableDataInsertAllResponse" };
   if (decoded.insertErrors.length > 0) out.insertErrors = decoded.insertErrors;
   return out;
@@ -75,7 +76,7 @@ function list(ctx: ServiceContext, req: RequestParts): Record<string, unknown> {
 export function tabledataRoutes(ctx: ServiceContext): Route[] {
   const base = "/projects/:projectId/datasets/:datasetId/tables/:tableId";
   return [
-    { method: "POST", url: `${base}/insertAll`, handler: (req) => ok(insertAll(ctx, req)) },
+    { method: "POST", url: `${base}/insertAll`, handler: async (req) => ok(await insertAll(ctx, req)) },
     { method: "GET", url: `${base}/data`, handler: (req) => ok(list(ctx, req)) },
   ];
 }

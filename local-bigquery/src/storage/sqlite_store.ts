@@ -145,10 +145,10 @@ class SqliteStore implements Store {
       insertRow: db.prepare("INSERT INTO rows (tid, cells) VALUES (?, ?)"),
       updateRow: db.prepare("UPDATE rows SET cells = ? WHERE row_id = ? AND tid = ?"),
       deleteRow: db.prepare("DELETE FROM rows WHERE row_id = ? AND tid = ?"),
-      seenId: db.prepare<[number, string, number], { at: number }>(
-        "SELECT at FROM insert_ids WHERE tid = ? AND insert_id = ? AND at >= ?",
+      // One statement per insertId: records it unless it was seen within the window (then changes = 0).
+      claimId: db.prepare<[number, string, number, number]>(
+        "INSERT INTO insert_ids (tid, insert_id, at) VALUES (?, ?, ?) ON CONFLICT (tid, insert_id) DO UPDATE SET at = excluded.at WHERE insert_ids.at < ?",
       ),
-      putId: db.prepare("INSERT OR REPLACE INTO insert_ids (tid, insert_id, at) VALUES (?, ?, ?)"),
       pruneIds: db.prepare("DELETE FROM insert_ids WHERE at < ?"),
     };
     this.version = this.stmt.maxVersion.get()?.v ?? 0;
@@ -300,12 +300,9 @@ class SqliteStore implements Store {
         let deduplicated = 0;
         rows.forEach((row, i) => {
           const id = insertIds?.[i];
-          if (id !== undefined && id !== "") {
-            if (this.stmt.seenId.get(rec.tid, id, since)) {
-              deduplicated++;
-              return;
-            }
-            this.stmt.putId.run(rec.tid, id, now);
+          if (id !== undefined && id !== "" && this.stmt.claimId.run(rec.tid, id, now, since).changes === 0) {
+            deduplicated++;
+            return;
           }
           this.stmt.insertRow.run(rec.tid, JSON.stringify(row));
           inserted++;
@@ -316,6 +313,18 @@ class SqliteStore implements Store {
     } finally {
       this.cache.delete(tableKey(ref));
     }
+  }
+
+  appendGroup(appends: readonly { ref: TableRef; rows: Row[]; insertIds?: (string | undefined)[] }[]): (InsertOutcome | Error)[] {
+    return this.transaction(() =>
+      appends.map((a) => {
+        try {
+          return this.appendRows(a.ref, a.rows, a.insertIds);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
   }
 
   applyChanges(ref: TableRef, changes: RowChanges): void {

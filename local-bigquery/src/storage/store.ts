@@ -57,6 +57,13 @@ export interface Store {
    * the table has seen within the de-duplication window is skipped.
    */
   appendRows(ref: TableRef, rows: Row[], insertIds?: (string | undefined)[]): InsertOutcome;
+  /**
+   * appendRows for several tables or requests in one transaction (one fsync): each append in
+   * its own savepoint, so one that throws is undone alone and its error takes its place in
+   * the result. insertIds de-duplicate across the group too, in order. Throws only when the
+   * commit itself fails, and then nothing is stored.
+   */
+  appendGroup(appends: readonly { ref: TableRef; rows: Row[]; insertIds?: (string | undefined)[] }[]): (InsertOutcome | Error)[];
   applyChanges(ref: TableRef, changes: RowChanges): void;
 
   /** Runs fn in one transaction: all of its writes land, or none. */
