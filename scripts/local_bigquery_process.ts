@@ -3,7 +3,7 @@
  * the function each get an event loop and a core. Ready when it prints its
  * BIGQUERY_EMULATOR_HOST line; it never outlives this process (exit hook + watchdog).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { killWithThisProcess } from "../local-bigquery/src/engine/watchdog";
 
@@ -26,20 +26,13 @@ export interface LocalBigQueryProcessOptions {
   verbose?: boolean;
 }
 
-const live = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
-});
-
 /** Starts the server process and resolves once it serves; rejects with its own message if it will not start. */
 export const startLocalBigQueryProcess = (opts: LocalBigQueryProcessOptions): Promise<LocalBigQueryProcess> => {
   const args = ["--import", "tsx", MAIN, "--port", String(opts.port), "--host", opts.host, "--data", opts.dataDir];
   args.push("--log-level", opts.verbose ? "info" : "warn");
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: process.env });
-  live.add(child);
   killWithThisProcess(child);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  void exited.then(() => live.delete(child));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);

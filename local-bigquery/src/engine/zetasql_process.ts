@@ -20,21 +20,6 @@ export interface RunningServer {
 
 const START_TIMEOUT_MS = 30_000;
 
-/** Servers still running: killed when this Node process exits, so none is left behind. */
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once("exit", () => live.delete(child));
-  killWithThisProcess(child);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", () => {
-      for (const c of live) c.kill("SIGKILL");
-    });
-  }
-}
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -109,7 +94,7 @@ export class ZetaSqlProcess {
   private async startOnce(): Promise<RunningServer> {
     const port = await freePort();
     const child = spawn(serverBinary(), ["127.0.0.1", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-    track(child);
+    killWithThisProcess(child);
     const generation = ++this.generation;
     let exited = false;
     const exitedPromise = new Promise<void>((resolve) => child.once("exit", () => resolve()));
