@@ -42,7 +42,7 @@ const route = (ctx: HandlerContext): Promise<HandlerResult> => {
 export const toHttpError = (err: unknown, config: Config): HttpError => {
   if (err instanceof HttpError) return err;
   const failure = bigQueryFailureOf(err);
-  if (failure?.kind === "retry") return unavailable(config.retryAfterSeconds);
+  if (failure?.kind === "retry") return unavailable(config.retryAfterSeconds, failure);
   if (failure?.kind === "query_limit") return queryLimitExceeded(failure, config.maxBytesBilled);
   if (failure?.kind === "warehouse") return warehouseError(failure);
   return internalError();
@@ -79,8 +79,6 @@ export const createOrdersHandler = (config: Config, logger: Logger): HttpFunctio
       sendError(res, failure.http);
     }
     const status = failure?.http.status ?? result?.status ?? 500;
-    // What BigQuery said, so the log names the reason behind a 5xx.
-    const bigquery = failure && bigQueryFailureOf(failure.cause);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const line = {
       ...traceFields(req.header("x-cloud-trace-context"), config.projectId),
@@ -95,9 +93,9 @@ export const createOrdersHandler = (config: Config, logger: Logger): HttpFunctio
         remoteIp: req.ip,
       },
       ...result?.log,
+      // For a BigQuery failure: its reason and status, so the log names what is behind a 5xx.
       ...failure?.http.log,
       ...(failure && { error: failure.http.code, detail: failure.http.status >= 500 ? errorSummary(failure.cause) : failure.http.message }),
-      ...(bigquery && { bigqueryReason: bigquery.reason, bigqueryStatus: bigquery.status }),
     };
     const message = `${req.method} ${req.path} ${status}`;
     if (status >= 500) {

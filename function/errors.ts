@@ -48,11 +48,19 @@ export const sendError = (res: Response, err: HttpError): void => {
   res.status(err.status).json(err.toBody());
 };
 
+/** The request log line's account of what BigQuery said (its reason, or the network error code). */
+const failureLog = (failure: BigQueryFailure): Record<string, unknown> => ({ bigqueryReason: failure.reason, bigqueryStatus: failure.status });
+
 /** 503 with Retry-After: the client should resend the same request; event ids make that safe. */
-export const unavailable = (retryAfterSeconds: number): HttpError =>
-  new HttpError(503, "bigquery_unavailable", `BigQuery is unavailable; resend the same request after ${retryAfterSeconds} s (orders already stored are not stored twice)`, undefined, {
-    "Retry-After": String(retryAfterSeconds),
-  });
+export const unavailable = (retryAfterSeconds: number, failure?: BigQueryFailure): HttpError =>
+  new HttpError(
+    503,
+    "bigquery_unavailable",
+    `BigQuery is unavailable; resend the same request after ${retryAfterSeconds} s (orders already stored are not stored twice)`,
+    undefined,
+    { "Retry-After": String(retryAfterSeconds) },
+    failure && failureLog(failure),
+  );
 
 const NO_RETRY = "Resending the same request fails the same way until the operator acts";
 
@@ -64,6 +72,9 @@ export const queryLimitExceeded = (failure: BigQueryFailure, maxBytesBilled: num
     failure.reason === "bytesBilledLimitExceeded"
       ? `BigQuery refused the query: it would bill more bytes than MAX_BYTES_BILLED (${maxBytesBilled}) allows. ${NO_RETRY}: raise MAX_BYTES_BILLED or make the warehouse cheaper to read.`
       : `BigQuery refused the query as too large for its resources (${failure.reason}). ${NO_RETRY}.`,
+    undefined,
+    {},
+    failureLog(failure),
   );
 
 /** 500, no Retry-After: a table or view is missing or does not match what the function expects. */
@@ -72,6 +83,9 @@ export const warehouseError = (failure: BigQueryFailure): HttpError =>
     500,
     "warehouse_error",
     `BigQuery refused the request (${failure.reason ?? `HTTP ${failure.status}`}): a table or view of the warehouse is missing or broken. ${NO_RETRY}: repair the warehouse (dataform run).`,
+    undefined,
+    {},
+    failureLog(failure),
   );
 
 export const internalError = (): HttpError => new HttpError(500, "internal_error", "internal error; the request id in the logs tells what happened");

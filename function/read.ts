@@ -48,7 +48,6 @@ const costOf = (response: { totalBytesProcessed?: unknown; totalBytesBilled?: un
   cacheHit: response?.cacheHit === true,
 });
 
-
 const toOrder = (r: Cells): OrderOut => ({
   order_id: String(r.order_id),
   order_date: formatTimestamp(r.order_date),
