@@ -10,6 +10,8 @@ import { refuse } from "./unsupported";
 
 export interface Scope {
   params: QueryParameter[];
+  /** The DuckDB relation holding a catalog table, by the table's name in the resolved AST. */
+  tableSql: (fullName: string) => string;
   /** Output columns of each WITH entry in scope, by name. */
   withColumns: Map<string, ResolvedColumn[]>;
   /** Inside an argument that IF, CASE, COALESCE, AND or OR may leave unevaluated. */

@@ -34,7 +34,7 @@ export function compileScan(node: Node, scope: Scope): Relation {
     case "SingleRowScan":
       return { sql: "SELECT NULL AS __none", ordered: false };
     case "TableScan":
-      return tableScan(node);
+      return tableScan(node, scope);
     case "ProjectScan":
       return projectScan(node, scope);
     case "FilterScan": {
@@ -69,11 +69,14 @@ export function compileScan(node: Node, scope: Scope): Relation {
   }
 }
 
-function tableScan(node: Node): Relation {
+/** The hidden row-id column the executor adds to a DML target (statement_tables.ts ROW_ID): DuckDB's rowid. */
+const ROW_ID_COLUMN = "__lbq_row_id";
+
+function tableScan(node: Node, scope: Scope): Relation {
   if (child(node, "forSystemTimeExpr")) return refuse("FOR SYSTEM_TIME AS OF");
   const table = (node.table as { name?: string; fullName?: string }).fullName ?? "";
-  const columns = columnsOf(node).map((c) => `${quoteIdent(c.name)} AS ${col(c)}`);
-  return { sql: `SELECT ${columns.length > 0 ? columns.join(", ") : "NULL AS __none"} FROM ${quoteIdent(table)}`, ordered: false };
+  const columns = columnsOf(node).map((c) => `${c.name === ROW_ID_COLUMN ? "rowid" : quoteIdent(c.name)} AS ${col(c)}`);
+  return { sql: `SELECT ${columns.length > 0 ? columns.join(", ") : "NULL AS __none"} FROM ${scope.tableSql(table)}`, ordered: false };
 }
 
 function projectScan(node: Node, scope: Scope): Relation {

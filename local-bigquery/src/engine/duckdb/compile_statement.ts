@@ -5,6 +5,7 @@ import { outputSchema } from "../zetasql_engine";
 import { col } from "./compile_expressions";
 import { compileScan } from "./compile_scans";
 import { normalize, type Node, type ResolvedColumn } from "./resolved_ast";
+import { quoteIdent } from "./types";
 import { Unsupported, refuse } from "./unsupported";
 
 export interface CompiledQuery {
@@ -18,11 +19,16 @@ export interface CompiledQuery {
 
 export type CompileResult = ({ ok: true } & CompiledQuery) | { ok: false; unsupported: string };
 
-function compileStatement(stmt: Node, params: QueryParameter[]): CompiledQuery {
+export interface CompileOptions {
+  /** The DuckDB relation of each catalog table (default: the table's full name as one quoted identifier). */
+  tableSql?: (fullName: string) => string;
+}
+
+function compileStatement(stmt: Node, params: QueryParameter[], options: CompileOptions): CompiledQuery {
   if (stmt.kind !== "QueryStmt") return refuse(`statement ${stmt.kind}`);
   if (stmt.isValueTable) return refuse("SELECT AS VALUE / AS STRUCT");
   const outputs = (stmt.outputColumnList as { name: string; column: ResolvedColumn }[]) ?? [];
-  const relation = compileScan(stmt.query as Node, { params, withColumns: new Map() });
+  const relation = compileScan(stmt.query as Node, { params, withColumns: new Map(), tableSql: options.tableSql ?? quoteIdent });
   const items = outputs.map((o) => col(o.column));
   const order = relation.ordered ? " ORDER BY __ord" : "";
   return {
@@ -37,9 +43,9 @@ function compileStatement(stmt: Node, params: QueryParameter[]): CompiledQuery {
  * Compiles the resolved AST that Engine.analyze returned. Anything not proven exact comes back
  * as { ok: false, unsupported: "<construct>" } for the caller to run on ZetaSQL instead.
  */
-export function compileQuery(resolved: Record<string, unknown>, params: QueryParameter[] = []): CompileResult {
+export function compileQuery(resolved: Record<string, unknown>, params: QueryParameter[] = [], options: CompileOptions = {}): CompileResult {
   try {
-    return { ok: true, ...compileStatement(normalize(resolved), params) };
+    return { ok: true, ...compileStatement(normalize(resolved), params, options) };
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, unsupported: error.message };
     throw error;

@@ -48,5 +48,5 @@
  * order changes the rounding), ARRAY_AGG/STRING_AGG (order), SAFE. prefixes, time zones other
  * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets, DML.
  */
-export { compileQuery, type CompileResult, type CompiledQuery } from "./compile_statement";
+export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
 export { DuckDbRunner, toCell } from "./runner";
