@@ -14,7 +14,7 @@ import { JobRegistry } from "./jobs/job_registry";
 import type { ServiceContext } from "./rest/context";
 import { restRoutes } from "./rest/routes";
 import { GroupCommit } from "./storage/group_commit";
-import { openStore } from "./storage/sqlite_store";
+import { openDataDirectory } from "./storage/data_directory";
 
 export interface LocalBigQueryOptions {
   /** 0 or absent: a free port. */
@@ -27,6 +27,8 @@ export interface LocalBigQueryOptions {
   quiet?: boolean;
   /** Default info: one line per request. */
   logLevel?: string;
+  /** Check every query DuckDB answers against ZetaSQL's reference evaluator (tests; see execution/query_runner.ts). */
+  oracle?: boolean;
 }
 
 export interface LocalBigQuery {
@@ -37,8 +39,7 @@ export interface LocalBigQuery {
   stop(): Promise<void>;
 }
 
-/** The SQLite file inside the data directory. */
-export const STORE_FILE = "bigquery.sqlite";
+export { STORE_FILE } from "./storage/data_directory";
 
 export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promise<LocalBigQuery> {
   const host = opts.host ?? "127.0.0.1";
@@ -46,12 +47,12 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: opts.quiet ? "silent" : (opts.logLevel ?? "info"), base: undefined });
 
-  const store = openStore(join(dataDir, STORE_FILE));
-  const engine = await startEngine({ log: (m) => logger.warn(m) }).catch((error: unknown) => {
-    store.close();
+  const store = await openDataDirectory(dataDir, (m) => logger.info(m));
+  const engine = await startEngine({ log: (m) => logger.warn(m) }).catch(async (error: unknown) => {
+    await store.close();
     throw error;
   });
-  const created = createExecutor({ store, engine });
+  const created = createExecutor({ store, engine, oracle: opts.oracle });
   // Cleared on stop, so jobs arriving during shutdown fail cleanly instead of using a closed engine.
   let executor: Executor | undefined = created;
 
@@ -62,7 +63,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
   } catch (error) {
     await created.close();
     await engine.stop();
-    store.close();
+    await store.close();
     throw error;
   }
   const address = app.server.address();
@@ -78,7 +79,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
       executor = undefined;
       await running?.close();
       await engine.stop();
-      store.close();
+      await store.close();
     })();
     return stopping;
   };

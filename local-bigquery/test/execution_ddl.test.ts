@@ -108,13 +108,13 @@ describe("executor: DDL", () => {
       "last_ingested_at:TIMESTAMP:NULLABLE",
     ]);
     expect(meta).toMatchObject({ timePartitioning: { type: "DAY", field: "last_ingested_at" }, clustering: ["order_id"], labels: { team: "data" } });
-    expect(h.cells("ds", "orders_tbl").sort()).toEqual([
+    expect((await h.cells("ds", "orders_tbl")).sort()).toEqual([
       ["A", "2", "1735776000000000"],
       ["B", "1", "1735862400000000"],
     ]);
     await h.run("CREATE OR REPLACE TABLE ds.orders_tbl AS SELECT 'only' AS x");
     expect(h.store.getTable(h.ref("ds", "orders_tbl"))?.schema.map((f) => f.name)).toEqual(["x"]);
-    expect(h.cells("ds", "orders_tbl")).toEqual([["only"]]);
+    expect((await h.cells("ds", "orders_tbl"))).toEqual([["only"]]);
   });
 
   it("reports errors in the query part of CREATE ... AS SELECT at their place in the statement", async () => {
@@ -142,7 +142,7 @@ describe("executor: DDL", () => {
 
   it("alters tables: ADD COLUMN [IF NOT EXISTS], SET OPTIONS, ALTER COLUMN SET OPTIONS", async () => {
     await h.run("CREATE TABLE ds.alter_me (a STRING)");
-    h.store.appendRows(h.ref("ds", "alter_me"), [["x"]]);
+    await h.store.appendRows(h.ref("ds", "alter_me"), [["x"]]);
     const result = await h.run(
       "ALTER TABLE ds.alter_me ADD COLUMN IF NOT EXISTS b INT64 OPTIONS(description='bee'), ADD COLUMN IF NOT EXISTS a STRING, ADD COLUMN c ARRAY<STRING>",
     );

@@ -22,7 +22,7 @@ describe("executor: scripts", () => {
     const script = `DECLARE cutoff TIMESTAMP DEFAULT TIMESTAMP "2025-01-01";\ncreate or replace table ${APPEND} as \n\nSELECT order_id, ingested_at FROM ${RAW} WHERE ingested_at > cutoff`;
     const result = await h.run(script);
     expect(result.statementType).toBe("SCRIPT");
-    expect(h.cells("ecommerce_orders", "orders_inc_append").map((r) => r[0]).sort()).toEqual(["B", "C"]);
+    expect((await h.cells("ecommerce_orders", "orders_inc_append")).map((r) => r[0]).sort()).toEqual(["B", "C"]);
   });
 
   it("runs Dataform's incremental insert script (tabs before newlines, a variable in a subquery)", async () => {
@@ -31,7 +31,7 @@ describe("executor: scripts", () => {
       `DECLARE cutoff TIMESTAMP DEFAULT TIMESTAMP "2025-01-01";\ninsert into ${APPEND}\t\n(\`order_id\`,\`ingested_at\`)\t\nselect \`order_id\`,\`ingested_at\`\t\nfrom (\n\n` +
       `SELECT order_id, ingested_at FROM ${RAW}\nWHERE ingested_at > (SELECT IFNULL(MAX(ingested_at), cutoff) FROM ${APPEND})\n) as insertions`;
     await h.run(script);
-    expect(h.cells("ecommerce_orders", "orders_inc_append").map((r) => r[0]).sort()).toEqual(["B", "C", "D"]);
+    expect((await h.cells("ecommerce_orders", "orders_inc_append")).map((r) => r[0]).sort()).toEqual(["B", "C", "D"]);
   });
 
   it("runs Dataform's kind switch: drop view if exists; create or replace table", async () => {
@@ -68,7 +68,7 @@ describe("executor: scripts", () => {
   });
 
   it("refuses procedures, CALL, EXECUTE IMMEDIATE and EXCEPTION blocks before running anything", async () => {
-    const before = h.cells("ecommerce_orders", "orders_raw").length;
+    const before = (await h.cells("ecommerce_orders", "orders_raw")).length;
     const script = [
       `INSERT INTO ${RAW} VALUES ('X', 'P', CURRENT_TIMESTAMP())`,
       "CREATE OR REPLACE PROCEDURE `test-project.ecommerce_orders.df_osc`() OPTIONS(strict_mode=false) BEGIN SELECT 1; END",
@@ -78,7 +78,7 @@ describe("executor: scripts", () => {
     const error = await h.failure(script);
     expect(error).toMatchObject({ reason: "invalidQuery", status: 400 });
     expect(error.message).toMatch(/^The local BigQuery cannot run CREATE PROCEDURE \(statement 2 of the script\).*Nothing in this request was run\.$/);
-    expect(h.cells("ecommerce_orders", "orders_raw")).toHaveLength(before);
+    expect((await h.cells("ecommerce_orders", "orders_raw"))).toHaveLength(before);
     for (const [sql, what] of [
       ["CALL ecommerce_orders.p()", "CALL"],
       ["EXECUTE IMMEDIATE 'SELECT 1'", "EXECUTE IMMEDIATE"],

@@ -2,7 +2,7 @@
 import { startEngine, type Engine, type EngineContext } from "../src/engine";
 import { createExecutor } from "../src/execution";
 import type { ExecutionRequest } from "../src/execution/executor";
-import { openStore } from "../src/storage/sqlite_store";
+import { openStore } from "../src/storage/duckdb_store";
 import type { Store } from "../src/storage/store";
 
 const PROJECT = "test-project";
@@ -25,7 +25,7 @@ describe("executor: views", () => {
 
   beforeAll(async () => {
     engine = await startEngine({ deadlineMs: 60_000 });
-    store = openStore(":memory:");
+    store = await openStore(":memory:");
     // The real engine, observed: which tables (and which of their columns) each evaluation carries.
     const record = (context: EngineContext): void => {
       sent.push(
@@ -37,7 +37,7 @@ describe("executor: views", () => {
     const observed: Engine = Object.create(engine) as Engine;
     observed.evaluateQuery = (sql, context) => (record(context), engine.evaluateQuery(sql, context));
     observed.evaluateModify = (sql, target, context) => (record(context), engine.evaluateModify(sql, target, context));
-    const executor = createExecutor({ store, engine: observed });
+    const executor = createExecutor({ store, engine: observed, oracle: true });
     run = (sql, extra = {}) => executor.execute({ projectId: PROJECT, sql, params: [], ...extra });
 
     await run("CREATE SCHEMA shop");
@@ -53,7 +53,7 @@ describe("executor: views", () => {
   });
   afterAll(async () => {
     await engine.stop();
-    store.close();
+    await store.close();
   });
 
   it("evaluates views over views over views, sending ZetaSQL only the base table and the columns read", async () => {
@@ -114,7 +114,7 @@ describe("executor: views", () => {
   it("reads views in CREATE TABLE AS SELECT, INSERT ... SELECT and MERGE ... USING", async () => {
     const created = await run("CREATE TABLE shop.paid_copy AS SELECT * FROM shop.paid");
     expect(created.statementType).toBe("CREATE_TABLE_AS_SELECT");
-    expect(store.readRows({ projectId: PROJECT, datasetId: "shop", tableId: "paid_copy" }).map((r) => r.cells)).toEqual([
+    expect((await store.readRows({ projectId: PROJECT, datasetId: "shop", tableId: "paid_copy" })).map((r) => r.cells).sort()).toEqual([
       ["A", "10"],
       ["C", "7"],
     ]);
@@ -196,7 +196,7 @@ describe("executor: views", () => {
     await run("CREATE VIEW shop.loop_b AS SELECT x FROM shop.loop_a");
     // Only the stored SQL can make the cycle (CREATE VIEW checks its query).
     const meta = store.getTable({ projectId: PROJECT, datasetId: "shop", tableId: "loop_a" });
-    store.updateTable({ projectId: PROJECT, datasetId: "shop", tableId: "loop_a" }, { viewQuery: "SELECT x FROM shop.loop_b", schema: meta?.schema });
+    await store.updateTable({ projectId: PROJECT, datasetId: "shop", tableId: "loop_a" }, { viewQuery: "SELECT x FROM shop.loop_b", schema: meta?.schema });
     const error = await failure("SELECT * FROM shop.loop_b");
     expect(error).toMatchObject({ reason: "invalidQuery" });
     expect(error.message).toMatch(/View test-project\.shop\.loop_b refers to itself/);

@@ -9,7 +9,7 @@ import type { Table } from "@google-cloud/bigquery";
 import { BigQueryError } from "../src/errors";
 import type { TableMeta, TableRef } from "../src/model";
 import { GroupCommit } from "../src/storage/group_commit";
-import { openStore } from "../src/storage/sqlite_store";
+import { openStore } from "../src/storage/duckdb_store";
 import type { Store } from "../src/storage/store";
 import { startForTest, type Running } from "./support/local_bigquery";
 
@@ -22,17 +22,17 @@ const table = (tableId: string): TableMeta => ({
   lastModifiedTime: 1,
 });
 
-describe("GroupCommit on the SQLite store", () => {
+describe("GroupCommit on the DuckDB store", () => {
   let dir: string;
   let store: Store;
   let groups: number[];
   let commits: GroupCommit;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "group-commit-"));
-    store = openStore(join(dir, "db.sqlite"));
-    store.createDataset({ ref: { projectId: "p", datasetId: "d" }, location: "US", creationTime: 1, lastModifiedTime: 1 });
-    store.createTable(table("t"));
+    store = await openStore(join(dir, "db.duckdb"));
+    await store.createDataset({ ref: { projectId: "p", datasetId: "d" }, location: "US", creationTime: 1, lastModifiedTime: 1 });
+    await store.createTable(table("t"));
     // The real store, with each appendGroup call's size recorded.
     groups = [];
     const appendGroup = store.appendGroup.bind(store);
@@ -43,19 +43,25 @@ describe("GroupCommit on the SQLite store", () => {
     commits = new GroupCommit(store);
   });
 
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const ids = (): unknown[] => store.readRows(ref("t")).map((r) => r.cells[0]);
+  const ids = async (): Promise<unknown[]> => (await store.readRows(ref("t"))).map((r) => r.cells[0]);
 
-  it("commits appends of the same turn in one transaction, and later ones in the next", async () => {
+  it("commits appends of the same turn in one transaction, and those arriving during a commit in the next", async () => {
     const first = await Promise.all([1, 2, 3].map((n) => commits.append({ ref: ref("t"), rows: [[`a${n}`], [`b${n}`]] })));
     expect(first).toEqual([1, 2, 3].map(() => ({ inserted: 2, deduplicated: 0 })));
     await commits.append({ ref: ref("t"), rows: [["c"]] });
     expect(groups).toEqual([3, 1]);
-    expect(ids()).toEqual(["a1", "b1", "a2", "b2", "a3", "b3", "c"]);
+    // Two arrive while a commit is being written: they wait for it, then share the next one.
+    const during = commits.append({ ref: ref("t"), rows: [["d"]] });
+    await new Promise((resolve) => setImmediate(resolve));
+    const more = [commits.append({ ref: ref("t"), rows: [["e"]] }), commits.append({ ref: ref("t"), rows: [["f"]] })];
+    await Promise.all([during, ...more]);
+    expect(groups).toEqual([3, 1, 1, 2]);
+    expect(await ids()).toEqual(["a1", "b1", "a2", "b2", "a3", "b3", "c", "d", "e", "f"]);
   });
 
   it("stores a row once when two appends of one group carry its insertId", async () => {
@@ -66,7 +72,7 @@ describe("GroupCommit on the SQLite store", () => {
     expect(groups).toEqual([1 + 1]);
     expect(a).toEqual({ inserted: 2, deduplicated: 0 });
     expect(b).toEqual({ inserted: 1, deduplicated: 1 });
-    expect(ids()).toEqual(["x", "y", "z"]);
+    expect(await ids()).toEqual(["x", "y", "z"]);
   });
 
   it("fails only the append that fails; the rest of its group is stored", async () => {
@@ -80,11 +86,11 @@ describe("GroupCommit on the SQLite store", () => {
     const reason = (results[1] as PromiseRejectedResult).reason as BigQueryError;
     expect(reason).toBeInstanceOf(BigQueryError);
     expect(reason.message).toBe("Not found: Table p:d.missing");
-    expect(ids()).toEqual(["before", "after"]);
+    expect(await ids()).toEqual(["before", "after"]);
   });
 
   it("acknowledges nothing when the commit itself fails", async () => {
-    store.close(); // every statement now throws, as on an I/O error
+    await store.close(); // every statement now throws, as on an I/O error
     const results = await Promise.allSettled([commits.append({ ref: ref("t"), rows: [["a"]] }), commits.append({ ref: ref("t"), rows: [["b"]] })]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
   });

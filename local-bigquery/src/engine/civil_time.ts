@@ -114,3 +114,39 @@ export function timestampTextToMicros(text: string): string {
   }
   return (seconds * 1_000_000n + BigInt(Math.floor(nanosOf(m[7]) / 1000))).toString();
 }
+
+const MICROS_PER_SECOND = 1_000_000n;
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/** TIME text (HH:MM[:SS[.ffffff]]) to microseconds since midnight. */
+export function timeTextToMicros(text: string): bigint {
+  const m = TIME_RE.exec(text.trim());
+  if (!m) throw invalid(`Invalid TIME value: ${text}`);
+  const seconds = BigInt(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0));
+  return seconds * MICROS_PER_SECOND + BigInt(Math.floor(nanosOf(m[4]) / 1000));
+}
+
+/** DATETIME text (YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]]) to microseconds since 1970-01-01T00:00:00. */
+export function datetimeTextToMicros(text: string): bigint {
+  const m = /^\s*(\d{1,4}-\d{1,2}-\d{1,2})(?:[T ](.*?))?\s*$/.exec(text);
+  if (!m) throw invalid(`Invalid DATETIME value: ${text}`);
+  return BigInt(dateToDays(m[1])) * MICROS_PER_DAY + (m[2] ? timeTextToMicros(m[2]) : 0n);
+}
+
+/** Microseconds since midnight as TIME text: HH:MM:SS[.ffffff]. */
+export function microsToTime(micros: bigint): string {
+  const seconds = Number(micros / MICROS_PER_SECOND);
+  const text = `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+  return `${text}${fractionText(Number(micros % MICROS_PER_SECOND) * 1000)}`;
+}
+
+/** Microseconds since the epoch (civil, no zone) as DATETIME text: YYYY-MM-DDTHH:MM:SS[.ffffff]. */
+export function microsToDatetime(micros: bigint): string {
+  let days = micros / MICROS_PER_DAY;
+  let rest = micros % MICROS_PER_DAY;
+  if (rest < 0n) {
+    days -= 1n;
+    rest += MICROS_PER_DAY;
+  }
+  return `${daysToDate(Number(days))}T${microsToTime(rest)}`;
+}

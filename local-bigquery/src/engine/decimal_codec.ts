@@ -9,6 +9,11 @@ export const BIGNUMERIC_SCALE = 38;
 
 /** Decimal text ("-12.50", "1e3") to bytes; rounds half away from zero beyond the scale. */
 export function encodeDecimal(text: string, scale: number): Buffer {
+  return toTwosComplement(unscaledDecimal(text, scale));
+}
+
+/** Decimal text to its value times 10^scale; rounds half away from zero beyond the scale. */
+export function unscaledDecimal(text: string, scale: number): bigint {
   const match = /^\s*([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
   if (!match || (match[2] === "" && (match[3] ?? "") === "")) throw invalid(`Invalid decimal value: ${text}`);
   const negative = match[1] === "-";
@@ -21,9 +26,8 @@ export function encodeDecimal(text: string, scale: number): Buffer {
     digits = keep > 0 ? digits.slice(0, keep) : "0";
     exponent = 0;
   }
-  let magnitude = BigInt(digits || "0") * 10n ** BigInt(exponent) + (roundUp ? 1n : 0n);
-  if (negative) magnitude = -magnitude;
-  return toTwosComplement(magnitude);
+  const magnitude = BigInt(digits || "0") * 10n ** BigInt(exponent) + (roundUp ? 1n : 0n);
+  return negative ? -magnitude : magnitude;
 }
 
 /** Bytes to decimal text without trailing fractional zeros ("12.5", "-3", "0"). */

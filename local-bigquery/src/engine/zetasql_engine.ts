@@ -9,6 +9,7 @@ import type { Field, QueryParameter, Row, Value } from "../model";
 import { encodeTableContents } from "./content_encoder";
 import { bigQueryMessage } from "./error_mapping";
 import { languageOptions, type LanguageOptions } from "./language_options";
+import { Memo } from "./memo";
 import { fieldOf, parameterTypeOf, typeOf, type TypeProto } from "./types";
 import { fromValueProto, toValueProto, type ValueProto } from "./values";
 import type { ZetaSqlClient } from "./zetasql_client";
@@ -85,7 +86,12 @@ interface SimpleColumnProto {
   type: TypeProto;
 }
 
+const MEMO_ENTRIES = 2000;
+
 export class ZetaSqlEngine implements Engine {
+  private readonly parsed = new Memo<AstNode>(MEMO_ENTRIES);
+  private readonly tableNames = new Memo<string[][]>(MEMO_ENTRIES);
+  private readonly analyses = new Memo<AstNode>(MEMO_ENTRIES);
   private optionsPromise: Promise<LanguageOptions> | undefined;
   /** Set once language() has resolved. */
   private options: LanguageOptions | undefined;
@@ -95,7 +101,11 @@ export class ZetaSqlEngine implements Engine {
     private readonly client: ZetaSqlClient,
   ) {}
 
-  async parse(sql: string): Promise<AstNode> {
+  parse(sql: string): Promise<AstNode> {
+    return this.parsed.get(sql, () => this.parseUncached(sql));
+  }
+
+  private async parseUncached(sql: string): Promise<AstNode> {
     const response = await this.withSyntaxPosition(
       () => this.client.call<{ parsedStatement?: AstNode }>("Parse", { sqlStatement: sql, options: this.options }),
       { sqlStatement: sql },
@@ -138,7 +148,11 @@ export class ZetaSqlEngine implements Engine {
     }
   }
 
-  async extractTableNames(sql: string): Promise<string[][]> {
+  extractTableNames(sql: string): Promise<string[][]> {
+    return this.tableNames.get(sql, () => this.extractTableNamesUncached(sql));
+  }
+
+  private async extractTableNamesUncached(sql: string): Promise<string[][]> {
     const response = await this.client.call<{ tableName?: { tableNameSegment?: string[] }[] }>(
       "ExtractTableNamesFromStatement",
       { sqlStatement: sql, options: await this.language() },
@@ -147,19 +161,19 @@ export class ZetaSqlEngine implements Engine {
   }
 
   async analyze(sql: string, context: EngineContext): Promise<AstNode> {
-    const request = await this.request(sql, context);
-    const response = await this.send<{ resolvedStatement?: AstNode }>(
-      "Analyze",
-      {
-        // Pruned scans tell which columns a statement reads. (Never for EvaluateModify: INSERT
-        // then returns invalid values for the pruned columns and the server aborts.)
-        options: { ...(request.options as object), pruneUnusedColumns: true },
-        simpleCatalog: request.simpleCatalog,
-        sqlStatement: sql,
-      },
-      context,
-    );
-    return response.resolvedStatement ?? {};
+    const request = await this.request(sql, { ...context, tables: context.tables?.map((t) => ({ ...t, rows: undefined })) });
+    const analyze = {
+      // Pruned scans tell which columns a statement reads. (Never for EvaluateModify: INSERT
+      // then returns invalid values for the pruned columns and the server aborts.)
+      options: { ...(request.options as object), pruneUnusedColumns: true },
+      simpleCatalog: request.simpleCatalog,
+      sqlStatement: sql,
+    };
+    // The request holds everything the answer depends on (no rows: analysis never reads them).
+    return this.analyses.get(JSON.stringify(analyze), async () => {
+      const response = await this.send<{ resolvedStatement?: AstNode }>("Analyze", analyze, context);
+      return response.resolvedStatement ?? {};
+    });
   }
 
   async prepareQuery(sql: string, context: EngineContext): Promise<Field[]> {

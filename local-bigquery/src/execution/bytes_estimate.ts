@@ -30,6 +30,32 @@ function valueBytes(field: Field, value: Value): number {
   return FIXED[field.type] ?? 8;
 }
 
+/**
+ * The same sizes as a DuckDB expression over a stored column (storage/table_layout.ts): the
+ * bytes of one row's value, so that SUM over a table equals rowsBytes over its rows.
+ */
+export function valueBytesSql(field: Pick<Field, "type" | "mode" | "fields">, x: string): string {
+  if (field.mode === "REPEATED") {
+    const element = valueBytesSql({ ...field, mode: "NULLABLE" }, "e");
+    return `coalesce(list_sum(list_transform(${x}, e -> ${element})), 0)`;
+  }
+  if (field.type === "RECORD") {
+    const parts = (field.fields ?? []).map((f) => valueBytesSql(f, `struct_extract(${x}, '${f.name.replace(/'/g, "''")}')`));
+    return parts.length > 0 ? `(${parts.join(" + ")})` : "0";
+  }
+  if (field.type === "STRING" || field.type === "JSON") return `coalesce(2 + strlen(${x}), 0)`;
+  // BYTES: as valueBytes reckons it from the base64 text (3 per 4 characters, padding included).
+  if (field.type === "BYTES") return `coalesce(2 + 3 * ((octet_length(${x}) + 2) // 3), 0)`;
+  return `(CASE WHEN ${x} IS NULL THEN 0 ELSE ${FIXED[field.type] ?? 8} END)`;
+}
+
+/** Bytes of each column over rows. */
+export function columnBytes(schema: Field[], rows: Value[][]): number[] {
+  const totals = schema.map(() => 0);
+  for (const cells of rows) schema.forEach((field, i) => (totals[i] += valueBytes(field, cells[i] ?? null)));
+  return totals;
+}
+
 /** Bytes of the given columns (all when `columns` is undefined) over rows. */
 export function rowsBytes(schema: Field[], rows: { cells: Value[] }[] | Value[][], columns?: Set<number>): number {
   let total = 0;

@@ -9,7 +9,9 @@ import type { DatasetMeta, Field, TableMeta, TimePartitioning } from "../model";
 import type { StatementType } from "./executor";
 import { labelsOption, optionValues, plainOption, stringOption, fieldOfDefinition, type OptionValue } from "./ddl_options";
 import { runQuery } from "./query_runner";
-import { checkRequired } from "./required_columns";
+import type { WriteTransaction } from "../storage/store";
+import { duckDbError } from "./compiled_query";
+import { checkRequired, requiredFieldError } from "./required_columns";
 import { RewrittenSql, SqlText, flatten, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
 import { loadTables, prepareStatement, type Deps } from "./statement_tables";
 import {
@@ -46,7 +48,7 @@ export async function createSchema(deps: Deps, scope: StatementScope, text: SqlT
   const labels = labelsOption(options);
   const existing = deps.store.getDataset(ref);
   if (existing && mode.replace) {
-    deps.store.updateDataset(ref, { description, labels });
+    await deps.store.updateDataset(ref, { description, labels });
   } else {
     const now = Date.now();
     const meta: DatasetMeta = {
@@ -58,7 +60,7 @@ export async function createSchema(deps: Deps, scope: StatementScope, text: SqlT
       lastModifiedTime: now,
     };
     if (existing && !mode.ifNotExists) throw duplicate(`Already Exists: Dataset ${ref.projectId}:${ref.datasetId}`);
-    deps.store.createDataset(meta, { ifNotExists: mode.ifNotExists });
+    await deps.store.createDataset(meta, { ifNotExists: mode.ifNotExists });
   }
   return { statementType: "CREATE_SCHEMA", bytes: 0 };
 }
@@ -102,11 +104,11 @@ export async function createTableOrView(
     prepared.rewritten.replace(partitionRange, "");
     prepared.sql = prepared.rewritten.text();
   }
-  const schemaTables = loadTables(deps, prepared.uses, { content: false });
+  const schemaTables = await loadTables(deps, prepared.uses, { content: false });
   const sent = new SqlText(prepared.sql);
   const resolved = await withPositions(sent, text, (o) => prepared.rewritten.locate(o), () =>
     deps.engine.analyze(prepared.sql, {
-      tables: schemaTables.tables,
+      tables: schemaTables,
       constants: [...scope.variables.values()],
       params: prepared.params,
       deadlineMs: scope.deadlineMs,
@@ -117,11 +119,12 @@ export async function createTableOrView(
   if (!deps.store.getDataset(ref)) throw datasetNotFound(ref);
 
   // The query part runs as its own query; its error positions are mapped into this statement.
+  // A compiled one is only planned here: it runs into the new table, inside DuckDB.
   const runPart = async (partDryRun: boolean) => {
     if (!queryRange) return undefined;
     const part = text.sub(queryRange);
     return withPositions(part, text, (o) => o + queryRange.start, () =>
-      runQuery(deps, scope, part, { dryRun: partDryRun }),
+      runQuery(deps, scope, part, { dryRun: partDryRun, planOnly: !partDryRun }),
     );
   };
 
@@ -143,14 +146,14 @@ export async function createTableOrView(
       creationTime: now,
       lastModifiedTime: now,
     };
-    if (!dryRun) deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists });
+    if (!dryRun) await deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists });
     return { statementType: "CREATE_VIEW", target: ref, bytes: 0 };
   }
 
   let schema: Field[] = ((node.columnDefinitionList as AstNode[] | undefined) ?? []).map((d) => fieldOfDefinition(d));
   const query = existing && mode.ifNotExists && !mode.replace ? undefined : await runPart(dryRun);
   if (query && schema.length === 0) schema = query.schema;
-  if (query && !dryRun) checkRequired(schema, query.rows, ref);
+  if (query && !dryRun && !query.compiled) checkRequired(schema, query.rows, ref);
   const meta: TableMeta = {
     ref,
     type: "TABLE",
@@ -161,7 +164,17 @@ export async function createTableOrView(
     creationTime: now,
     lastModifiedTime: now,
   };
-  if (!dryRun) deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists, rows: query?.rows });
+  const compiled = query?.compiled;
+  const fill = compiled
+    ? async (tx: WriteTransaction) => {
+        try {
+          await tx.connection.run(`INSERT INTO ${tx.relation(ref)} SELECT * FROM (${compiled.sql})`);
+        } catch (error) {
+          throw requiredFieldError(duckDbError(error), ref);
+        }
+      }
+    : undefined;
+  if (!dryRun) await deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists, rows: compiled ? undefined : query?.rows, fill });
   return {
     statementType: queryRange ? "CREATE_TABLE_AS_SELECT" : "CREATE_TABLE",
     target: ref,
@@ -275,11 +288,11 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
       );
     }
   }
-  if (!dryRun) deps.store.updateTable(ref, { ...patch, schema });
+  if (!dryRun) await deps.store.updateTable(ref, { ...patch, schema });
   return { statementType: "ALTER_TABLE", target: ref, bytes: 0 };
 }
 
-export function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): DdlOutcome {
+export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DdlOutcome> {
   const segments = pathSegments(astNode.name) ?? [];
   const kind = String(astNode.schemaObjectKind ?? "");
   const ifExists = astNode.isIfExists === true;
@@ -289,7 +302,7 @@ export function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun
       if (ifExists) return { statementType: "DROP_SCHEMA", bytes: 0 };
       throw datasetNotFound(ref);
     }
-    if (!dryRun) deps.store.deleteDataset(ref, { deleteContents: astNode.dropMode === "CASCADE" });
+    if (!dryRun) await deps.store.deleteDataset(ref, { deleteContents: astNode.dropMode === "CASCADE" });
     return { statementType: "DROP_SCHEMA", bytes: 0 };
   }
   if (kind !== "kTable" && kind !== "kView") {
@@ -310,6 +323,6 @@ export function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun
       "query",
     );
   }
-  if (!dryRun) deps.store.deleteTable(ref, { ifExists: true });
+  if (!dryRun) await deps.store.deleteTable(ref, { ifExists: true });
   return { statementType, target: ref, bytes: 0 };
 }

@@ -1,18 +1,17 @@
 /**
- * INSERT, UPDATE, DELETE and TRUNCATE: ZetaSQL's EvaluateModify computes the
- * changed rows; the store applies them in one transaction. UPDATE and DELETE
- * see each stored row's id as a hidden key column, so the changes land on
- * exactly the rows ZetaSQL chose. INSERT never gets a key: ZetaSQL's server
- * crashes on INSERT into a keyed table.
+ * INSERT, UPDATE, DELETE and TRUNCATE on ZetaSQL's reference evaluator: its EvaluateModify
+ * computes the changed rows from the rows read inside one store transaction, which then applies
+ * them. UPDATE and DELETE see each stored row's id as a hidden key column, so the changes land
+ * on exactly the rows ZetaSQL chose. INSERT never gets a key: ZetaSQL's server crashes on INSERT
+ * into a keyed table.
  */
-import type { AstNode } from "../engine";
+import type { AstNode, ModifiedRow } from "../engine";
 import { invalidQuery } from "../errors";
 import type { TableRef } from "../model";
 import type { StatementType } from "./executor";
 import { checkRequired } from "./required_columns";
 import { SqlText, pathSegments, withPositions } from "./sql_text";
-import { loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
-import type { TableLocks } from "./table_locks";
+import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 
 export interface DmlOutcome {
@@ -24,10 +23,8 @@ export interface DmlOutcome {
 
 type DmlKind = "INSERT" | "UPDATE" | "DELETE";
 
-const PRUNE_ABOVE_ROWS = 2000;
-
 export async function modify(
-  deps: Deps & { locks: TableLocks },
+  deps: Deps,
   scope: StatementScope,
   text: SqlText,
   ast: AstNode,
@@ -45,51 +42,49 @@ export async function modify(
   const keyed = kind !== "INSERT";
   const sent = new SqlText(prepared.sql);
   const context = { constants: [...scope.variables.values()], params: prepared.params, deadlineMs: scope.deadlineMs };
+  const rowIds = { rowIdFor: keyed ? targetRef : undefined, rowIdIsKey: keyed };
 
-  const run = (): Promise<DmlOutcome> =>
-    withPositions(sent, text, (o) => prepared.rewritten.locate(o), async () => {
-      const schemaOnly = loadTables(deps, prepared.uses, { content: false, rowIdFor: keyed ? targetRef : undefined, rowIdIsKey: keyed });
-      const totalRows = prepared.uses.reduce((n, u) => n + deps.store.countRows(u.ref), 0);
-      let usedColumns: Map<string, Set<number>> | undefined;
-      if (dryRun || (kind !== "UPDATE" && totalRows > PRUNE_ABOVE_ROWS)) {
-        const resolved = await deps.engine.analyze(prepared.sql, { ...context, tables: schemaOnly.tables });
-        if (kind !== "UPDATE") usedColumns = usedColumnsOf(resolved);
-      }
-      if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0 };
-      const loaded = loadTables(deps, prepared.uses, { content: true, rowIdFor: keyed ? targetRef : undefined, rowIdIsKey: keyed, usedColumns });
-      const changes = await deps.engine.evaluateModify(prepared.sql, target.engineName, { ...context, tables: loaded.tables });
+  return withPositions(sent, text, (o) => prepared.rewritten.locate(o), async () => {
+    const schemaOnly = await loadTables(deps, prepared.uses, { content: false, ...rowIds });
+    const resolved = await deps.engine.analyze(prepared.sql, { ...context, tables: schemaOnly });
+    // UPDATE needs every column of the rows it rewrites; INSERT and DELETE only what they read.
+    const usedColumns = kind === "UPDATE" ? undefined : usedColumnsOf(resolved);
+    const bytes = bytesRead(deps, prepared.uses.filter((u) => kind !== "INSERT" || u !== target), usedColumns);
+    if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0 };
+    // Read, evaluate and apply in one transaction holding the target: rowids stay valid, and
+    // concurrent writers of the table wait.
+    return deps.store.write([targetRef], async (tx) => {
+      const tables = await loadTables(deps, prepared.uses, { content: true, ...rowIds, usedColumns, rows: tx.readRows });
+      const changes = await deps.engine.evaluateModify(prepared.sql, target.engineName, { ...context, tables });
       const width = target.meta.schema.length;
+      const applied = (c: ModifiedRow["operation"]) => changes.filter((m) => m.operation === c);
       if (kind === "INSERT") {
-        const rows = changes.filter((c) => c.operation === "INSERT").map((c) => c.cells.slice(0, width));
+        const rows = applied("INSERT").map((c) => c.cells.slice(0, width));
         checkRequired(target.meta.schema, rows, targetRef);
-        if (rows.length > 0) deps.store.appendRows(targetRef, rows);
-        return { statementType: kind, target: targetRef, affected: rows.length, bytes: loaded.bytes };
+        if (rows.length > 0) await tx.applyChanges(targetRef, { inserts: rows });
+        return { statementType: kind, target: targetRef, affected: rows.length, bytes };
       }
       if (kind === "UPDATE") {
-        const updates = changes
-          .filter((c) => c.operation === "UPDATE")
-          .map((c) => ({ rowId: Number(c.oldKey[0]), cells: c.cells.slice(0, width) }));
+        const updates = applied("UPDATE").map((c) => ({ rowId: Number(c.oldKey[0]), cells: c.cells.slice(0, width) }));
         checkRequired(target.meta.schema, updates.map((u) => u.cells), targetRef);
-        if (updates.length > 0) deps.store.applyChanges(targetRef, { updates });
-        return { statementType: kind, target: targetRef, affected: updates.length, bytes: loaded.bytes };
+        if (updates.length > 0) await tx.applyChanges(targetRef, { updates });
+        return { statementType: kind, target: targetRef, affected: updates.length, bytes };
       }
-      const deleteRowIds = changes.filter((c) => c.operation === "DELETE").map((c) => Number(c.oldKey[0]));
-      if (deleteRowIds.length > 0) deps.store.applyChanges(targetRef, { deleteRowIds });
-      return { statementType: kind, target: targetRef, affected: deleteRowIds.length, bytes: loaded.bytes };
+      const deleteRowIds = applied("DELETE").map((c) => Number(c.oldKey[0]));
+      if (deleteRowIds.length > 0) await tx.applyChanges(targetRef, { deleteRowIds });
+      return { statementType: kind, target: targetRef, affected: deleteRowIds.length, bytes };
     });
-  // Read-modify-write: one at a time per table, so concurrent UPDATEs do not overwrite each other.
-  return keyed ? deps.locks.run(tableKey(targetRef), run) : run();
+  });
 }
 
-export async function truncate(deps: Deps & { locks: TableLocks }, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DmlOutcome> {
+export async function truncate(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DmlOutcome> {
   const ref = resolveTableName(pathSegments(astNode.targetPath) ?? [], scope);
   const meta = deps.store.getTable(ref);
   if (!meta) throw tableNotFound(ref);
   if (meta.type === "VIEW") throw invalidQuery(`Cannot truncate a view: ${tableKey(ref)}`);
   if (dryRun) return { statementType: "DELETE", target: ref, affected: 0, bytes: 0 };
-  return deps.locks.run(tableKey(ref), async () => {
-    const ids = deps.store.readRows(ref).map((r) => r.rowId);
-    if (ids.length > 0) deps.store.applyChanges(ref, { deleteRowIds: ids });
-    return { statementType: "DELETE", target: ref, affected: ids.length, bytes: 0 };
+  return deps.store.write([ref], async (tx) => {
+    const reader = await tx.connection.runAndReadAll(`DELETE FROM ${tx.relation(ref)}`);
+    return { statementType: "DELETE", target: ref, affected: Number(reader.rowsChanged), bytes: 0 };
   });
 }

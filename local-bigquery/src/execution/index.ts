@@ -14,15 +14,14 @@ import { ResultCache } from "./result_cache";
 import { assign, checkSupported, declare, splitStatements, type ParsedStatement } from "./script";
 import { SqlText, nodeKinds, withPositions } from "./sql_text";
 import type { Deps } from "./statement_tables";
-import { TableLocks } from "./table_locks";
 import type { StatementScope } from "./table_names";
 
 export type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
 
-type Runtime = Deps & { locks: TableLocks };
+type Runtime = Deps;
 
-export function createExecutor({ store, engine }: { store: Store; engine: Engine }): Executor {
-  const runtime: Runtime = { store, engine, cache: new ResultCache(), locks: new TableLocks() };
+export function createExecutor({ store, engine, oracle }: { store: Store; engine: Engine; oracle?: boolean }): Executor {
+  const runtime: Runtime = { store, engine, cache: new ResultCache(), oracle };
   return {
     execute: (request) => execute(runtime, request),
     close: async () => undefined, // the engine and the store belong to whoever created them
@@ -119,7 +118,7 @@ async function runStatement(
     case "astAlterTableStatementNode":
       return ddlResult(await alterTable(runtime, scope, text, node, dryRun));
     case "astDropStatementNode":
-      return ddlResult(drop(runtime, scope, node, dryRun));
+      return ddlResult(await drop(runtime, scope, node, dryRun));
     case "astInsertStatementNode":
     case "astUpdateStatementNode":
     case "astDeleteStatementNode": {

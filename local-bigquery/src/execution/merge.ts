@@ -1,8 +1,8 @@
 /**
- * MERGE, which ZetaSQL analyses but does not evaluate. It runs as one ZetaSQL
- * query that joins the target (with its hidden row ids) to the source on the
- * ON condition and evaluates, per joined row, which WHEN clause applies and
- * the values it writes; the changes then land in one store transaction.
+ * MERGE, which ZetaSQL analyses but does not evaluate. It runs as one query (on DuckDB when it
+ * compiles, else on ZetaSQL) that joins the target (with its hidden row ids) to the source on
+ * the ON condition and evaluates, per joined row, which WHEN clause applies and the values it
+ * writes; the changes then land in the same store transaction.
  */
 import type { AstNode } from "../engine";
 import { typeOf, sqlTypeName } from "../engine/types";
@@ -13,7 +13,6 @@ import { runQuery } from "./query_runner";
 import { checkRequired } from "./required_columns";
 import { SqlText, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
 import { ROW_ID, loadTables, prepareStatement, type Deps } from "./statement_tables";
-import type { TableLocks } from "./table_locks";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 
 type MatchType = "MATCHED" | "NOT_MATCHED_BY_TARGET" | "NOT_MATCHED_BY_SOURCE";
@@ -31,7 +30,7 @@ interface Clause {
 const SOURCE_MARK = "__lbq_src";
 
 export async function merge(
-  deps: Deps & { locks: TableLocks },
+  deps: Deps,
   scope: StatementScope,
   text: SqlText,
   ast: AstNode,
@@ -46,10 +45,10 @@ export async function merge(
 
   // ZetaSQL analyses MERGE fully: types, names and errors with positions in the user's text.
   const prepared = await prepareStatement(deps, scope, text, ast);
-  const schemaOnly = loadTables(deps, prepared.uses, { content: false });
+  const schemaOnly = await loadTables(deps, prepared.uses, { content: false });
   await withPositions(new SqlText(prepared.sql), text, (o) => prepared.rewritten.locate(o), () =>
     deps.engine.analyze(prepared.sql, {
-      tables: schemaOnly.tables,
+      tables: schemaOnly,
       constants: [...scope.variables.values()],
       params: prepared.params,
       deadlineMs: scope.deadlineMs,
@@ -64,10 +63,10 @@ export async function merge(
   const condition = text.slice(rangeOf(node.mergeCondition) ?? { start: 0, end: 0 });
   const sql = mergeQuery(text, node, clauses, schema, targetAlias, source, condition);
 
-  return deps.locks.run(tableKey(targetRef), async () => {
+  return deps.store.write([targetRef], async (tx) => {
     let result;
     try {
-      result = await runQuery(deps, scope, new SqlText(sql), { rowIdFor: targetRef });
+      result = await runQuery(deps, scope, new SqlText(sql), { rowIdFor: targetRef, tx });
     } catch (error) {
       // Positions in the generated query mean nothing to the user.
       if (error instanceof BigQueryError) {
@@ -75,7 +74,7 @@ export async function merge(
       }
       throw error;
     }
-    const stored = new Map(deps.store.readRows(targetRef).map((r) => [r.rowId, r.cells]));
+    const stored = new Map((await tx.readRows(targetRef)).map((r) => [r.rowId, r.cells]));
     const touched = new Set<number>();
     const deleteRowIds: number[] = [];
     const updates: { rowId: number; cells: Row }[] = [];
@@ -110,7 +109,7 @@ export async function merge(
       }
     }
     checkRequired(schema, [...updates.map((u) => u.cells), ...inserts], targetRef);
-    deps.store.applyChanges(targetRef, { deleteRowIds, updates, inserts });
+    await tx.applyChanges(targetRef, { deleteRowIds, updates, inserts });
     return {
       statementType: "MERGE" as const,
       target: targetRef,

@@ -1,15 +1,19 @@
 /**
- * Runs one query: resolve the tables it reads (views inlined as subqueries of
- * their SQL), evaluate it in ZetaSQL over only the columns it reads, and answer
- * repeats over unchanged tables from the result cache.
+ * Runs one query: resolve the tables it reads (views inlined as subqueries of their SQL), have
+ * ZetaSQL analyse it, then run it on DuckDB over the stored tables when the compiler knows every
+ * construct, else on ZetaSQL's reference evaluator over only the columns it reads; repeats over
+ * unchanged tables are answered from the result cache.
  */
 import type { AstNode, EngineContext } from "../engine";
+import type { CompiledQuery } from "../engine/duckdb";
 import { BigQueryError, invalidQuery } from "../errors";
 import { bytesBilled } from "./bytes_estimate";
 import type { Field, Row, TableRef } from "../model";
+import type { WriteTransaction } from "../storage/store";
+import { CompilerGap, compile, runCompiled } from "./compiled_query";
 import { isNonDeterministic } from "./result_cache";
 import { SqlText, withPositions } from "./sql_text";
-import { loadTables, prepareStatement, usedColumnsOf, type Deps, type PreparedStatement } from "./statement_tables";
+import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps, type PreparedStatement } from "./statement_tables";
 import { tableKey, type StatementScope } from "./table_names";
 
 export interface QueryResult {
@@ -19,6 +23,10 @@ export interface QueryResult {
   /** What BigQuery would bill for `bytes` (0 on a cache hit). */
   billed: number;
   cacheHit: boolean;
+  /** Which engine answered (for tests and benchmarks): DuckDB, or the reference evaluator and why. */
+  engine?: { duckdb: true } | { duckdb: false; refused: string };
+  /** With opts.planOnly, the compiled query (not run: rows is empty); absent when ZetaSQL answered. */
+  compiled?: CompiledQuery;
 }
 
 export interface QueryOptions {
@@ -28,13 +36,17 @@ export interface QueryOptions {
   /** BigQuery's maximumBytesBilled: checked before anything is evaluated. */
   maximumBytesBilled?: number;
   ast?: AstNode;
+  /** Read inside this write transaction (its uncommitted changes included). */
+  tx?: WriteTransaction;
+  /** Return the compiled query instead of running it (CREATE TABLE AS SELECT runs it into the new table). */
+  planOnly?: boolean;
 }
 
 export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText, opts: QueryOptions = {}): Promise<QueryResult> {
   const ast = opts.ast ?? (await deps.engine.parse(text.text));
   const prepared = await prepareStatement(deps, scope, text, ast);
   // The SQL sent holds the SQL of every view read, so a replaced view changes the key too.
-  const key = opts.dryRun || opts.rowIdFor || isNonDeterministic(prepared.sql) ? undefined : cacheKey(deps, scope, prepared);
+  const key = opts.dryRun || opts.rowIdFor || opts.tx || opts.planOnly || isNonDeterministic(prepared.sql) ? undefined : cacheKey(deps, scope, prepared);
   const cached = key ? deps.cache.get(key) : undefined;
   // BigQuery neither processes nor bills anything for a cached answer.
   if (cached) return { ...cached, bytes: 0, billed: 0, cacheHit: true };
@@ -46,39 +58,82 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
   });
   const sent = new SqlText(prepared.sql);
   return withPositions(sent, text, (o) => prepared.rewritten.locate(o), async () => {
-    let usedColumns: Map<string, Set<number>> | undefined;
-    if (prepared.uses.length > 0) {
-      // Analysis finds the columns read, so only those travel (and count as bytes processed).
-      const schemaOnly = loadTables(deps, prepared.uses, { content: false, rowIdFor: opts.rowIdFor });
-      const resolved = await deps.engine.analyze(prepared.sql, { ...context(), tables: schemaOnly.tables });
-      usedColumns = usedColumnsOf(resolved);
+    const schemaOnly = await loadTables(deps, prepared.uses, { content: false, rowIdFor: opts.rowIdFor });
+    const resolved = await deps.engine.analyze(prepared.sql, { ...context(), tables: schemaOnly });
+    const usedColumns = usedColumnsOf(resolved);
+    const bytes = bytesRead(deps, prepared.uses, usedColumns);
+    const billed = bytesBilled(bytes, prepared.uses.length);
+    if (opts.maximumBytesBilled !== undefined && billed > opts.maximumBytesBilled) {
+      throw new BigQueryError(
+        "bytesBilledLimitExceeded",
+        `Query exceeded limit for bytes billed: ${opts.maximumBytesBilled}. ${billed} or higher required.`,
+      );
     }
-    const loaded = loadTables(deps, prepared.uses, {
-      content: !opts.dryRun,
-      rowIdFor: opts.rowIdFor,
-      usedColumns,
-      leaveOutUnnamedIn: prepared.sql,
+    const { compiled, refused } = compile(resolved, {
+      params: prepared.params,
+      constants: context().constants ?? [],
+      uses: prepared.uses,
+      relation: (ref) => (opts.tx ? opts.tx.relation(ref) : deps.store.relation(ref)),
     });
-    const billed = bytesBilled(loaded.bytes, prepared.uses.length);
-    if (opts.maximumBytesBilled !== undefined) {
-      if (billed > opts.maximumBytesBilled) {
-        throw new BigQueryError(
-          "bytesBilledLimitExceeded",
-          `Query exceeded limit for bytes billed: ${opts.maximumBytesBilled}. ${billed} or higher required.`,
-        );
-      }
-    }
     if (opts.dryRun) {
-      const schema = await deps.engine.prepareQuery(prepared.sql, { ...context(), tables: loaded.tables });
+      const schema = compiled?.schema ?? (await deps.engine.prepareQuery(prepared.sql, { ...context(), tables: schemaOnly }));
       checkColumnNames(schema);
-      return { schema, rows: [], bytes: loaded.bytes, billed, cacheHit: false };
+      return { schema, rows: [], bytes, billed, cacheHit: false };
     }
-    const output = await deps.engine.evaluateQuery(prepared.sql, { ...context(), tables: loaded.tables });
+    const onZetaSql = async (reason: string): Promise<{ schema: Field[]; rows: Row[] }> => {
+      const tables = await loadTables(deps, prepared.uses, {
+        content: true,
+        rowIdFor: opts.rowIdFor,
+        usedColumns,
+        leaveOutUnnamedIn: prepared.sql,
+        rows: opts.tx?.readRows,
+        reason,
+      });
+      return deps.engine.evaluateQuery(prepared.sql, { ...context(), tables });
+    };
+    let output: { schema: Field[]; rows: Row[] };
+    let engine: QueryResult["engine"];
+    if (compiled && opts.planOnly) return { schema: compiled.schema, rows: [], bytes, billed, cacheHit: false, compiled };
+    if (compiled) {
+      try {
+        const rows = opts.tx ? await runCompiled(opts.tx.connection, compiled) : await deps.store.read((c) => runCompiled(c, compiled));
+        output = { schema: compiled.schema, rows };
+        engine = { duckdb: true };
+      } catch (error) {
+        if (!(error instanceof CompilerGap)) throw error;
+        output = await onZetaSql(`its compiled form (DuckDB: ${error.message.split("\n")[0]})`);
+        engine = { duckdb: false, refused: error.message };
+      }
+      if (deps.oracle && engine.duckdb) await checkOracle(output, compiled.ordered, () => onZetaSql("the oracle check"));
+    } else {
+      output = await onZetaSql(refused ?? "");
+      engine = { duckdb: false, refused: refused ?? "" };
+    }
     checkColumnNames(output.schema);
-    const result = { schema: output.schema, rows: output.rows, bytes: loaded.bytes };
+    const result = { schema: output.schema, rows: output.rows, bytes };
     if (key) deps.cache.set(key, result);
-    return { ...result, billed, cacheHit: false };
+    return { ...result, billed, cacheHit: false, engine };
   });
+}
+
+/**
+ * The differential oracle (tests): the reference evaluator's answer must equal DuckDB's, cell for
+ * cell, in order where the query orders. A query too large for the evaluator is not checked.
+ */
+async function checkOracle(duck: { schema: Field[]; rows: Row[] }, ordered: boolean, reference: () => Promise<{ schema: Field[]; rows: Row[] }>): Promise<void> {
+  let expected: { schema: Field[]; rows: Row[] } | undefined;
+  let failure: unknown;
+  try {
+    expected = await reference();
+  } catch (error) {
+    if (error instanceof BigQueryError && error.reason === "resourcesExceeded") return;
+    failure = error;
+  }
+  const rows = (r: Row[]): string => JSON.stringify(ordered ? r : r.map((x) => JSON.stringify(x)).sort());
+  const same = expected !== undefined && JSON.stringify(expected.schema) === JSON.stringify(duck.schema) && rows(expected.rows) === rows(duck.rows);
+  if (same) return;
+  const detail = failure ? `the reference evaluator failed: ${(failure as Error).message}` : `reference ${rows(expected?.rows ?? [])}, DuckDB ${rows(duck.rows)}`;
+  throw new BigQueryError("internalError", `Differential oracle: DuckDB and ZetaSQL's reference evaluator disagree: ${detail}`);
 }
 
 /** BigQuery refuses results (and so tables and views) with two columns of one name. */

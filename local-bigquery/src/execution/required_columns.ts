@@ -20,3 +20,10 @@ export function checkRequired(schema: Field[], rows: Row[], ref: TableRef): void
   const table = `${ref.projectId}:${ref.datasetId}.${ref.tableId}`;
   rows.forEach((row, i) => check(schema, row, "", table, i + 1));
 }
+
+/** DuckDB's NOT NULL failure (a REQUIRED column written NULL by compiled SQL) in BigQuery's words. */
+export function requiredFieldError(error: Error, ref: TableRef): Error {
+  const m = /NOT NULL constraint failed: [^.\s]+\.(\S+)/.exec(error.message);
+  if (!m) return error;
+  return invalidQuery(`Required field ${m[1]} of table ${ref.projectId}:${ref.datasetId}.${ref.tableId} cannot be NULL`);
+}

@@ -4,11 +4,10 @@
  * catalog holds, inlines views as subqueries of their SQL, and builds that
  * catalog: base tables with their rows (only the columns the statement reads).
  */
-import type { AstNode, Engine, EngineColumn, EngineTable } from "../engine";
+import { MAX_REQUEST_BYTES, type AstNode, type Engine, type EngineColumn, type EngineTable } from "../engine";
 import { BigQueryError, invalidQuery } from "../errors";
 import type { QueryParameter, Row, TableMeta, TableRef } from "../model";
-import type { Store } from "../storage/store";
-import { rowsBytes } from "./bytes_estimate";
+import type { Store, StoredRow } from "../storage/store";
 import type { ResultCache } from "./result_cache";
 import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, walk } from "./sql_text";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
@@ -17,6 +16,8 @@ export interface Deps {
   store: Store;
   engine: Engine;
   cache: ResultCache;
+  /** Also answer every compiled query on ZetaSQL's reference evaluator and fail on any difference (tests). */
+  oracle?: boolean;
 }
 
 /** The hidden column that carries the store's row id into ZetaSQL (UPDATE, DELETE, MERGE). */
@@ -236,23 +237,20 @@ export interface LoadOptions {
    * read stays: `SELECT * EXCEPT (c)` names c. Not for DML (EvaluateModify needs the whole table).
    */
   leaveOutUnnamedIn?: string;
-}
-
-export interface LoadedTables {
-  tables: EngineTable[];
-  /** Bytes of the base-table columns read. */
-  bytes: number;
-  rowCount: number;
+  /** Where rows come from: a write transaction's own view, else the committed store. */
+  rows?: (ref: TableRef) => Promise<StoredRow[]>;
+  /** Why the rows must travel to ZetaSQL (the construct the DuckDB compiler refused), for the size refusal. */
+  reason?: string;
 }
 
 const sameRef = (a: TableRef, b: TableRef | undefined): boolean =>
   !!b && a.projectId === b.projectId && a.datasetId === b.datasetId && a.tableId === b.tableId;
 
-export function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): LoadedTables {
-  let bytes = 0;
-  let rowCount = 0;
+/** The engine's view of the tables a statement uses: schemas, and rows when content is asked for. */
+export async function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): Promise<EngineTable[]> {
   const tables: EngineTable[] = [];
   const named = opts.leaveOutUnnamedIn === undefined ? undefined : namedIn(opts.leaveOutUnnamedIn);
+  if (opts.content) checkFitsZetaSql(deps, uses, opts);
   for (const use of uses) {
     const used = opts.usedColumns ? (opts.usedColumns.get(use.engineName) ?? new Set<number>()) : undefined;
     // Scanned with no column (COUNT(*)) still needs its rows; never scanned needs none.
@@ -265,12 +263,8 @@ export function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): Loa
     if (withRowId) columns.push({ name: ROW_ID, field: { type: "INTEGER", mode: "NULLABLE" }, pseudo: true });
     const table: EngineTable = { name: use.engineName, columns };
     if (withRowId && opts.rowIdIsKey) table.primaryKey = [columns.length - 1];
-    // Schema only (no content, no column usage to measure bytes by): no rows are read.
-    const needsRows = (opts.content || opts.usedColumns !== undefined) && (withRowId || scanned);
-    const stored = needsRows ? deps.store.readRows(use.ref) : [];
-    bytes += rowsBytes(schema, stored, used);
-    rowCount += stored.length;
     if (opts.content) {
+      const stored = withRowId || scanned ? await (opts.rows ?? ((ref: TableRef) => deps.store.readRows(ref)))(use.ref) : [];
       table.rows = stored.map((r) => {
         const cells: Row = [];
         for (let i = 0; i < schema.length; i++) if (kept[i]) cells.push(!used || used.has(i) ? (r.cells[i] ?? null) : null);
@@ -280,7 +274,44 @@ export function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions): Loa
     }
     tables.push(table);
   }
-  return { tables, bytes, rowCount };
+  return tables;
+}
+
+/** BigQuery's bytes processed: the stored bytes of the columns read (every column when usedColumns is undefined). */
+export function bytesRead(deps: Deps, uses: TableUse[], usedColumns?: Map<string, Set<number>>): number {
+  let bytes = 0;
+  for (const use of uses) {
+    if (use.meta.type !== "TABLE") continue;
+    const used = usedColumns?.get(use.engineName);
+    if (usedColumns && !used) continue;
+    deps.store.stats(use.ref).columnBytes.forEach((b, i) => {
+      if (!used || used.has(i)) bytes += b;
+    });
+  }
+  return bytes;
+}
+
+/**
+ * The reference evaluator takes its input in one request of at most 4 MiB. A statement whose
+ * tables' columns read are already larger than that (their logical bytes are a lower bound of
+ * the encoded size) is refused before any row is read into memory.
+ */
+function checkFitsZetaSql(deps: Deps, uses: TableUse[], opts: LoadOptions): void {
+  const bytes = bytesRead(deps, uses, opts.usedColumns);
+  if (bytes <= MAX_REQUEST_BYTES) return;
+  const rows = uses.reduce((n, u) => n + (u.meta.type === "TABLE" ? deps.store.stats(u.ref).rows : 0), 0);
+  throw tooLargeForZetaSql(rows, bytes, opts.reason);
+}
+
+export function tooLargeForZetaSql(rows: number, bytes: number, reason: string | undefined): BigQueryError {
+  const why = reason
+    ? `The local BigQuery runs this statement on ZetaSQL's reference evaluator because its DuckDB engine does not support ${reason.replace(/^unsupported: /, "")}`
+    : "The local BigQuery runs this statement on ZetaSQL's reference evaluator";
+  return new BigQueryError(
+    "resourcesExceeded",
+    `${why}; that evaluator takes at most ${MAX_REQUEST_BYTES} bytes (4 MiB) of input per statement, and this one reads ` +
+      `${rows} rows (at least ${bytes} bytes). Rewrite it without that construct, or read fewer rows or columns.`,
+  );
 }
 
 /** Whether a column name occurs in the SQL as a word (any case); names with other characters count as named. */

@@ -54,7 +54,7 @@ export function datasetRoutes(ctx: ServiceContext): Route[] {
     {
       method: "POST",
       url: "/projects/:projectId/datasets",
-      handler: (req) => {
+      handler: async (req) => {
         const body = bodyObject(req);
         const reference = isRecord(body.datasetReference) ? body.datasetReference : {};
         const datasetId = checkDatasetId(reference.datasetId);
@@ -69,7 +69,7 @@ export function datasetRoutes(ctx: ServiceContext): Route[] {
         if (description !== undefined) meta.description = description;
         const labels = labelsOf(body.labels);
         if (labels) meta.labels = labels;
-        ctx.store.createDataset(meta);
+        await ctx.store.createDataset(meta);
         return ok(datasetResource(meta));
       },
     },
@@ -82,7 +82,7 @@ export function datasetRoutes(ctx: ServiceContext): Route[] {
       (method): Route => ({
         method,
         url: "/projects/:projectId/datasets/:datasetId",
-        handler: (req) => {
+        handler: async (req) => {
           const ref = refOf(req.params);
           const current = requireDataset(ctx, ref);
           const body = bodyObject(req);
@@ -91,15 +91,15 @@ export function datasetRoutes(ctx: ServiceContext): Route[] {
           // update (PUT) replaces the labels; patch merges them.
           const labels = labelsOf(body.labels, method === "PATCH" ? current.labels : {});
           if (labels) patch.labels = labels;
-          return ok(datasetResource(ctx.store.updateDataset(ref, patch)));
+          return ok(datasetResource(await ctx.store.updateDataset(ref, patch)));
         },
       }),
     ),
     {
       method: "DELETE",
       url: "/projects/:projectId/datasets/:datasetId",
-      handler: (req) => {
-        ctx.store.deleteDataset(refOf(req.params), { deleteContents: queryBool(req, "deleteContents") });
+      handler: async (req) => {
+        await ctx.store.deleteDataset(refOf(req.params), { deleteContents: queryBool(req, "deleteContents") });
         return noContent();
       },
     },

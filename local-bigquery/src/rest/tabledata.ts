@@ -51,7 +51,7 @@ function selectFields(schema: Field[], selected: string | undefined): { fields: 
   return { fields: indexes.map((i) => schema[i]), indexes };
 }
 
-function list(ctx: ServiceContext, req: RequestParts): Record<string, unknown> {
+async function list(ctx: ServiceContext, req: RequestParts): Promise<Record<string, unknown>> {
   const ref = refOf(req.params);
   const table = requireTable(ctx, ref);
   if (table.type !== "TABLE") throw invalid(`Cannot list a table of type VIEW: ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
@@ -60,8 +60,8 @@ function list(ctx: ServiceContext, req: RequestParts): Record<string, unknown> {
     startIndex: nonNegativeInt(queryString(req, "startIndex"), "startIndex"),
     maxResults: nonNegativeInt(queryString(req, "maxResults"), "maxResults"),
   });
-  const total = ctx.store.countRows(ref);
-  const stored = limit === 0 ? [] : ctx.store.readRows(ref, { offset, limit });
+  const total = ctx.store.stats(ref).rows;
+  const stored = limit === 0 ? [] : await ctx.store.readRows(ref, { offset, limit });
   const { fields, indexes } = selectFields(table.schema, queryString(req, "selectedFields"));
   const rows: Row[] = stored.map((r) => indexes.map((i) => r.cells[i] ?? null));
   const count = fitToBudget(rows);
@@ -77,6 +77,6 @@ export function tabledataRoutes(ctx: ServiceContext): Route[] {
   const base = "/projects/:projectId/datasets/:datasetId/tables/:tableId";
   return [
     { method: "POST", url: `${base}/insertAll`, handler: async (req) => ok(await insertAll(ctx, req)) },
-    { method: "GET", url: `${base}/data`, handler: (req) => ok(list(ctx, req)) },
+    { method: "GET", url: `${base}/data`, handler: async (req) => ok(await list(ctx, req)) },
   ];
 }

@@ -25,7 +25,7 @@ export function requireTable(ctx: ServiceContext, ref: TableRef): TableMeta {
 
 function render(ctx: ServiceContext, t: TableMeta): Record<string, unknown> {
   const location = ctx.store.getDataset(t.ref)?.location ?? "US";
-  return tableResource(t, location, t.type === "TABLE" ? ctx.store.countRows(t.ref) : undefined);
+  return tableResource(t, location, t.type === "TABLE" ? ctx.store.stats(t.ref).rows : undefined);
 }
 
 const PARTITION_TYPES = ["DAY", "HOUR", "MONTH", "YEAR"];
@@ -108,7 +108,7 @@ async function insertTable(ctx: ServiceContext, req: RequestParts): Promise<Reco
     meta.clustering = clustering;
   }
   if (body.requirePartitionFilter === true) meta.options = { require_partition_filter: true };
-  ctx.store.createTable(meta);
+  await ctx.store.createTable(meta);
   return render(ctx, meta);
 }
 
@@ -156,7 +156,7 @@ async function patchTable(ctx: ServiceContext, req: RequestParts, replaceLabels:
   if (typeof body.requirePartitionFilter === "boolean") {
     patch.options = { ...current.options, require_partition_filter: body.requirePartitionFilter };
   }
-  return render(ctx, ctx.store.updateTable(ref, patch));
+  return render(ctx, await ctx.store.updateTable(ref, patch));
 }
 
 export function tableRoutes(ctx: ServiceContext): Route[] {
@@ -184,10 +184,10 @@ export function tableRoutes(ctx: ServiceContext): Route[] {
     {
       method: "DELETE",
       url: `${base}/:tableId`,
-      handler: (req) => {
+      handler: async (req) => {
         const ref = refOf(req.params);
         requireTable(ctx, ref);
-        ctx.store.deleteTable(ref);
+        await ctx.store.deleteTable(ref);
         return noContent();
       },
     },

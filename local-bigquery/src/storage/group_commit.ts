@@ -1,18 +1,11 @@
 /**
- * Group commit for streaming inserts: appends that arrive together (in one turn of the
- * event loop, typically while the previous commit was being fsynced) are stored in one
- * transaction, so they share one fsync. Each caller's promise settles only after that
- * transaction is durable, with its own outcome: an append that fails (a table deleted
- * meanwhile) fails alone, the others are still stored.
+ * Group commit for streaming inserts: appends that arrive while a commit is being written (and
+ * fsynced) wait for it, then all go in the next transaction together, so a burst of requests
+ * shares one fsync. Each caller's promise settles only after its transaction is durable, with
+ * its own outcome: an append that fails (a table deleted meanwhile) fails alone, the others are
+ * still stored.
  */
-import type { TableRef, Row } from "../model";
-import type { InsertOutcome, Store } from "./store";
-
-export interface Append {
-  ref: TableRef;
-  rows: Row[];
-  insertIds?: (string | undefined)[];
-}
+import type { Append, InsertOutcome, Store } from "./store";
 
 interface Waiting extends Append {
   resolve(outcome: InsertOutcome): void;
@@ -21,24 +14,34 @@ interface Waiting extends Append {
 
 export class GroupCommit {
   private waiting: Waiting[] = [];
+  private committing: Promise<void> | undefined;
 
   constructor(private readonly store: Store) {}
 
-  /** Stores the rows (Store.appendRows semantics) together with the other appends of this turn. */
+  /** Stores the rows (Store.appendRows semantics) together with the other appends of this moment. */
   append(append: Append): Promise<InsertOutcome> {
     return new Promise((resolve, reject) => {
-      // setImmediate runs after the poll phase, so every request read in this turn joins the group.
-      if (this.waiting.length === 0) setImmediate(() => this.commit());
       this.waiting.push({ ...append, resolve, reject });
+      // setImmediate runs after the poll phase, so every request read in this turn joins the group.
+      if (!this.committing && this.waiting.length === 1) setImmediate(() => void this.commitNext());
     });
   }
 
-  private commit(): void {
+  private async commitNext(): Promise<void> {
+    if (this.committing || this.waiting.length === 0) return;
     const group = this.waiting;
     this.waiting = [];
+    this.committing = this.commit(group);
+    await this.committing;
+    this.committing = undefined;
+    // What arrived meanwhile goes in the next group.
+    await this.commitNext();
+  }
+
+  private async commit(group: Waiting[]): Promise<void> {
     let outcomes: (InsertOutcome | Error)[];
     try {
-      outcomes = this.store.appendGroup(group);
+      outcomes = await this.store.appendGroup(group);
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the group is stored.
       for (const w of group) w.reject(error);

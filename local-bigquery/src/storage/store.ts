@@ -1,6 +1,7 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { DatasetMeta, DatasetRef, Row, TableMeta, TableRef } from "../model";
 
-/** A stored row with its stable internal id (used as the key of UPDATE, DELETE and MERGE). */
+/** A stored row with its internal id (DuckDB's rowid: stable within one transaction; the key of UPDATE and DELETE). */
 export interface StoredRow {
   rowId: number;
   cells: Row;
@@ -20,54 +21,84 @@ export interface InsertOutcome {
   deduplicated: number;
 }
 
+export interface Append {
+  ref: TableRef;
+  rows: Row[];
+  /** One per row (undefined: none); a row whose insertId the table saw within the window is skipped. */
+  insertIds?: (string | undefined)[];
+}
+
+/** Row count and BigQuery's logical bytes of each top-level column (bytes_estimate.ts), kept current. */
+export interface TableStats {
+  rows: number;
+  columnBytes: number[];
+}
+
 /**
- * The local BigQuery's persistent state: datasets, tables and views with their
- * metadata, table rows, and jobs. Every write is durable when the call returns
- * (kill -9 right after loses nothing). Methods throw BigQueryError (notFound,
- * duplicate) for missing or existing objects. Synchronous: SQLite is in-process.
+ * One DuckDB transaction of a writer: everything done through it commits together, or not at all.
+ * Its connection sees its own uncommitted changes.
+ */
+export interface WriteTransaction {
+  readonly connection: DuckDBConnection;
+  /** The DuckDB relation holding a table's rows (for SQL run on `connection`). */
+  relation(ref: TableRef): string;
+  readRows(ref: TableRef): Promise<StoredRow[]>;
+  applyChanges(ref: TableRef, changes: RowChanges): Promise<void>;
+}
+
+/**
+ * The local BigQuery's persistent state: datasets, tables and views with their metadata, and
+ * table rows. Metadata reads are synchronous (the catalog is held in memory; this process owns
+ * the data files); every write is durable when its promise settles (kill -9 right after loses
+ * nothing). Methods throw BigQueryError (notFound, duplicate) for missing or existing objects.
  */
 export interface Store {
   getDataset(ref: DatasetRef): DatasetMeta | undefined;
   listDatasets(projectId: string): DatasetMeta[];
-  /** Throws duplicate unless ifNotExists. Returns whether it was created. */
-  createDataset(meta: DatasetMeta, opts?: { ifNotExists?: boolean }): boolean;
-  updateDataset(ref: DatasetRef, patch: Partial<Pick<DatasetMeta, "description" | "labels">>): DatasetMeta;
-  /** Throws invalid ("still in use") when it holds tables and deleteContents is false. */
-  deleteDataset(ref: DatasetRef, opts?: { deleteContents?: boolean; ifExists?: boolean }): void;
+  /** Throws duplicate unless ifNotExists. Resolves to whether it was created. */
+  createDataset(meta: DatasetMeta, opts?: { ifNotExists?: boolean }): Promise<boolean>;
+  updateDataset(ref: DatasetRef, patch: Partial<Pick<DatasetMeta, "description" | "labels">>): Promise<DatasetMeta>;
+  /** Throws resourceInUse when it holds tables and deleteContents is false. */
+  deleteDataset(ref: DatasetRef, opts?: { deleteContents?: boolean; ifExists?: boolean }): Promise<void>;
 
   getTable(ref: TableRef): TableMeta | undefined;
   listTables(ref: DatasetRef): TableMeta[];
   /**
-   * Creates a table or view. replace: drop any existing one first (rows too).
-   * ifNotExists: leave an existing one alone and return false. Initial rows are stored in the same transaction.
+   * Creates a table or view. replace: drop any existing one first (rows too). ifNotExists: leave
+   * an existing one alone and resolve to false. `rows` are stored, and `fill` runs, in the same
+   * transaction (CREATE TABLE AS SELECT).
    */
-  createTable(meta: TableMeta, opts?: { replace?: boolean; ifNotExists?: boolean; rows?: Row[] }): boolean;
-  /** Metadata changes (schema additions, description, labels, options). Rows of added columns read as NULL. */
-  updateTable(ref: TableRef, patch: Partial<Omit<TableMeta, "ref" | "type" | "creationTime">>): TableMeta;
-  deleteTable(ref: TableRef, opts?: { ifExists?: boolean }): void;
+  createTable(
+    meta: TableMeta,
+    opts?: { replace?: boolean; ifNotExists?: boolean; rows?: Row[]; fill?: (tx: WriteTransaction) => Promise<void> },
+  ): Promise<boolean>;
+  /** Metadata changes (schema additions and relaxations, description, labels, options). Rows of added columns read as NULL. */
+  updateTable(ref: TableRef, patch: Partial<Omit<TableMeta, "ref" | "type" | "creationTime">>): Promise<TableMeta>;
+  deleteTable(ref: TableRef, opts?: { ifExists?: boolean }): Promise<void>;
 
-  /** Number of rows of a table. */
-  countRows(ref: TableRef): number;
-  /** Rows in insertion order; a row shorter than the schema (columns added later) is padded with NULL. */
-  readRows(ref: TableRef, opts?: { offset?: number; limit?: number }): StoredRow[];
+  /** Rows and column bytes of a table (throws notFound). */
+  stats(ref: TableRef): TableStats;
   /** A counter that grows on every change to the table's rows or schema: the cache key of query results. */
   tableVersion(ref: TableRef): number;
+  /** Rows in insertion order; cells in canonical form. */
+  readRows(ref: TableRef, opts?: { offset?: number; limit?: number }): Promise<StoredRow[]>;
+  appendRows(ref: TableRef, rows: Row[], insertIds?: (string | undefined)[]): Promise<InsertOutcome>;
   /**
-   * Appends rows; with insertIds (one per row, undefined for none), a row whose insertId
-   * the table has seen within the de-duplication window is skipped.
+   * appendRows for several requests in one transaction (one fsync). An append that fails (its
+   * table deleted meanwhile) fails alone: its error takes its place in the result. insertIds
+   * de-duplicate across the group too, in order. Rejects only when the commit itself fails,
+   * and then nothing is stored.
    */
-  appendRows(ref: TableRef, rows: Row[], insertIds?: (string | undefined)[]): InsertOutcome;
+  appendGroup(appends: readonly Append[]): Promise<(InsertOutcome | Error)[]>;
   /**
-   * appendRows for several tables or requests in one transaction (one fsync): each append in
-   * its own savepoint, so one that throws is undone alone and its error takes its place in
-   * the result. insertIds de-duplicate across the group too, in order. Throws only when the
-   * commit itself fails, and then nothing is stored.
+   * Runs fn in one transaction that holds the tables' write locks (other writers of them wait;
+   * readers see the state before it until it commits). Resolves once committed and durable.
    */
-  appendGroup(appends: readonly { ref: TableRef; rows: Row[]; insertIds?: (string | undefined)[] }[]): (InsertOutcome | Error)[];
-  applyChanges(ref: TableRef, changes: RowChanges): void;
+  write<T>(refs: TableRef[], fn: (tx: WriteTransaction) => Promise<T>): Promise<T>;
+  /** The DuckDB relation holding a table's committed rows (throws notFound). */
+  relation(ref: TableRef): string;
+  /** Runs read-only SQL over the committed tables on a connection of its own. */
+  read<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
 
-  /** Runs fn in one transaction: all of its writes land, or none. */
-  transaction<T>(fn: () => T): T;
-
-  close(): void;
+  close(): Promise<void>;
 }

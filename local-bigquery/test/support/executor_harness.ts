@@ -1,9 +1,13 @@
-/** A real executor for the SQL-core tests: the real ZetaSQL engine and a real in-memory SQLite store. */
+/**
+ * A real executor for the SQL-core tests: the real ZetaSQL engine and a real in-memory DuckDB
+ * store, with the differential oracle on (every query DuckDB answers is also answered by
+ * ZetaSQL's reference evaluator, and any difference fails the statement).
+ */
 import { startEngine, type Engine } from "../../src/engine";
 import { createExecutor } from "../../src/execution";
 import type { ExecutionRequest, ExecutionResult, Executor } from "../../src/execution/executor";
 import type { TableRef } from "../../src/model";
-import { openStore } from "../../src/storage/sqlite_store";
+import { openStore } from "../../src/storage/duckdb_store";
 import type { Store } from "../../src/storage/store";
 
 export const PROJECT = "test-project";
@@ -17,15 +21,15 @@ export interface Harness {
   /** The error a statement fails with (fails the test if it succeeds). */
   failure(sql: string, extra?: Partial<ExecutionRequest>): Promise<Error & { reason?: string; status?: number }>;
   /** A table's rows' cells, in insertion order. */
-  cells(dataset: string, table: string): unknown[][];
+  cells(dataset: string, table: string): Promise<unknown[][]>;
   ref(dataset: string, table: string): TableRef;
   stop(): Promise<void>;
 }
 
 export async function startHarness(): Promise<Harness> {
   const engine = await startEngine({ deadlineMs: 60_000 });
-  const store = openStore(":memory:");
-  const executor = createExecutor({ store, engine });
+  const store = await openStore(":memory:");
+  const executor = createExecutor({ store, engine, oracle: true });
   const run = (sql: string, extra: Partial<ExecutionRequest> = {}): Promise<ExecutionResult> =>
     executor.execute({ projectId: PROJECT, sql, params: [], ...extra });
   const ref = (dataset: string, table: string): TableRef => ({ projectId: PROJECT, datasetId: dataset, tableId: table });
@@ -43,11 +47,11 @@ export async function startHarness(): Promise<Harness> {
       }
       throw new Error(`expected a failure: ${sql}`);
     },
-    cells: (dataset, table) => store.readRows(ref(dataset, table)).map((r) => r.cells),
+    cells: async (dataset, table) => (await store.readRows(ref(dataset, table))).map((r) => r.cells),
     async stop() {
       await executor.close();
       await engine.stop();
-      store.close();
+      await store.close();
     },
   };
 }

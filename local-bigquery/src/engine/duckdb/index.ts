@@ -49,4 +49,6 @@
  * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets, DML.
  */
 export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
-export { DuckDbRunner, toCell } from "./runner";
+export { DuckDbRunner } from "./runner";
+export { cellAppender, toCell, toDuckValue } from "./cells";
+export { storageType } from "./types";

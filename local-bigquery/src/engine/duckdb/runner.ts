@@ -2,86 +2,27 @@
  * Runs compiled SQL on a DuckDB connection: session setup (UTC, the prelude macros), loading
  * tables, and converting DuckDB values to canonical cells (model.ts Value) by GoogleSQL type.
  */
-import { DuckDBInstance, DuckDBListValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import type {
-  DuckDBBlobValue,
-  DuckDBDateValue,
-  DuckDBDecimalValue,
-  DuckDBStructValue,
-  DuckDBTimeValue,
-  DuckDBTimestampTZValue,
-  DuckDBTimestampValue,
-} from "@duckdb/node-api";
-import type { Row, Value } from "../../model";
-import { daysToDate } from "../civil_time";
-import { decimalText } from "../decimal_codec";
-import { typeOf, type TypeProto } from "../types";
-import { doubleText } from "../values";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { Row } from "../../model";
+import { typeOf } from "../types";
 import type { EngineTable, QueryOutput } from "../zetasql_engine";
 import type { CompiledQuery } from "./compile_statement";
 import { PRELUDE } from "./prelude";
-import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
+import { toCell } from "./cells";
+import { duckLiteral, duckType, quoteIdent } from "./types";
 
-const MICROS_PER_DAY = 86_400_000_000n;
-const pad = (n: bigint | number, width = 2): string => String(n).padStart(width, "0");
-
-/** Microseconds since midnight as TIME text: HH:MM:SS[.ffffff]. */
-function timeText(micros: bigint): string {
-  const fraction = micros % 1_000_000n;
-  const seconds = micros / 1_000_000n;
-  const text = `${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}`;
-  return fraction === 0n ? text : `${text}.${pad(fraction, 6)}`;
-}
-
-function datetimeText(micros: bigint): string {
-  let days = micros / MICROS_PER_DAY;
-  let rest = micros % MICROS_PER_DAY;
-  if (rest < 0n) {
-    days -= 1n;
-    rest += MICROS_PER_DAY;
-  }
-  return `${daysToDate(Number(days))}T${timeText(rest)}`;
-}
-
-/** A DuckDB value of GoogleSQL type `type` as a canonical cell. */
-export function toCell(value: DuckDBValue, type: TypeProto): Value {
-  if (type.typeKind === "TYPE_ARRAY") {
-    // BigQuery has no NULL arrays: NULL reads as [].
-    const element = type.arrayType?.elementType as TypeProto;
-    return value instanceof DuckDBListValue ? value.items.map((v) => toCell(v, element)) : [];
-  }
-  if (value === null) return null;
-  switch (type.typeKind) {
-    case "TYPE_STRUCT": {
-      const entries = (value as DuckDBStructValue).entries;
-      const names = structFieldNames(type);
-      return (type.structType?.field ?? []).map((f, i) => toCell(entries[names[i]] ?? null, f.fieldType));
-    }
-    case "TYPE_INT64":
-      return String(value);
-    case "TYPE_DOUBLE":
-      return doubleText(value as number);
-    case "TYPE_BOOL":
-      return value ? "true" : "false";
-    case "TYPE_STRING":
-      return value as string;
-    case "TYPE_BYTES":
-      return Buffer.from((value as DuckDBBlobValue).bytes).toString("base64");
-    case "TYPE_DATE":
-      return daysToDate((value as DuckDBDateValue).days);
-    case "TYPE_TIMESTAMP":
-      return String((value as DuckDBTimestampTZValue).micros);
-    case "TYPE_DATETIME":
-      return datetimeText((value as DuckDBTimestampValue).micros);
-    case "TYPE_TIME":
-      return timeText((value as DuckDBTimeValue).micros);
-    case "TYPE_NUMERIC": {
-      const decimal = value as DuckDBDecimalValue;
-      return decimalText(decimal.value, decimal.scale);
-    }
-    default:
-      throw new Error(`toCell: no conversion for ${type.typeKind}`);
-  }
+/**
+ * Makes a connection run compiled SQL as the compiler expects: UTC, the optimizers that drop
+ * GoogleSQL's errors disabled, and the prelude macros (temporary: they belong to the session,
+ * not to a database file).
+ */
+export async function prepareSession(connection: DuckDBConnection): Promise<void> {
+  await connection.run("SET TimeZone = 'UTC'");
+  // Both drop expressions whose errors GoogleSQL raises: the expression rewriter moves constants
+  // across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), and statistics
+  // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL.
+  await connection.run("SET disabled_optimizers = 'expression_rewriter,statistics_propagation'");
+  for (const macro of PRELUDE) await connection.run(macro.replace(/^\s*CREATE\s+(OR\s+REPLACE\s+)?MACRO\b/i, "CREATE OR REPLACE TEMP MACRO"));
 }
 
 export class DuckDbRunner {
@@ -94,12 +35,7 @@ export class DuckDbRunner {
   static async open(): Promise<DuckDbRunner> {
     const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
     const connection = await instance.connect();
-    await connection.run("SET TimeZone = 'UTC'");
-    // Both drop expressions whose errors GoogleSQL raises: the expression rewriter moves constants
-    // across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), and statistics
-    // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL.
-    await connection.run("SET disabled_optimizers = 'expression_rewriter,statistics_propagation'");
-    for (const macro of PRELUDE) await connection.run(macro);
+    await prepareSession(connection);
     return new DuckDbRunner(instance, connection);
   }
 

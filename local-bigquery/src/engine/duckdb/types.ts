@@ -2,8 +2,8 @@
  * GoogleSQL types (ZetaSQL TypeProto) <-> DuckDB: each supported type's DuckDB spelling, and
  * canonical cells (model.ts Value) as DuckDB literals. A type outside this table is refused.
  */
-import type { Value } from "../../model";
-import type { TypeProto } from "../types";
+import type { Field, Value } from "../../model";
+import { typeOf, type TypeProto } from "../types";
 import { refuse } from "./unsupported";
 
 /** DuckDB spellings of GoogleSQL scalar types. TIMESTAMP is an instant (TIMESTAMPTZ, session zone UTC). */
@@ -76,3 +76,23 @@ export function duckLiteral(value: Value, type: TypeProto): string {
       return `CAST(${quoteString(value as string)} AS ${target})`;
   }
 }
+
+/**
+ * Types a BigQuery table can hold that DuckDB has no exact counterpart for: stored as their
+ * canonical text (the compiler refuses to compute with them, so such queries run on ZetaSQL).
+ */
+const TEXT_STORED = new Set(["TYPE_JSON", "TYPE_BIGNUMERIC", "TYPE_GEOGRAPHY", "TYPE_INTERVAL"]);
+
+function storageTypeOf(type: TypeProto): string {
+  if (TEXT_STORED.has(type.typeKind)) return "VARCHAR";
+  if (type.typeKind === "TYPE_ARRAY") return `${storageTypeOf(type.arrayType?.elementType as TypeProto)}[]`;
+  if (type.typeKind === "TYPE_STRUCT") {
+    const names = structFieldNames(type);
+    const fields = type.structType?.field ?? [];
+    return `STRUCT(${fields.map((f, i) => `${quoteIdent(names[i])} ${storageTypeOf(f.fieldType)}`).join(", ")})`;
+  }
+  return duckType(type);
+}
+
+/** The DuckDB type of a table column holding this field (mode included: REPEATED is a LIST). */
+export const storageType = (field: Pick<Field, "type" | "mode" | "fields">): string => storageTypeOf(typeOf(field));

@@ -1,0 +1,58 @@
+/**
+ * Runs a query compiled to DuckDB SQL on the store's tables, and says what DuckDB's failures
+ * mean: a failure of the data (overflow, division by zero, a bad cast) is the user's, as in
+ * BigQuery; a failure to bind or plan the compiled SQL is a gap of the compiler, and the caller
+ * runs the query on ZetaSQL's reference evaluator instead.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { compileQuery, toCell, type CompiledQuery } from "../engine/duckdb";
+import type { AstNode } from "../engine";
+import { BigQueryError } from "../errors";
+import type { QueryParameter, Row, TableRef } from "../model";
+import type { EngineConstant } from "../engine";
+import type { TableUse } from "./statement_tables";
+
+/** DuckDB's error classes that report the data, not the SQL: GoogleSQL raises at the same rows. */
+const DATA_ERRORS = /^(Invalid Input|Out of Range|Conversion|Constraint|Overflow|Division By Zero) Error: /;
+
+/** A compiled statement DuckDB could not bind or plan: run it on the reference evaluator instead. */
+export class CompilerGap extends Error {}
+
+export interface CompileContext {
+  params: QueryParameter[];
+  constants: EngineConstant[];
+  /** The tables the statement reads, by the name they have in the resolved AST. */
+  uses: TableUse[];
+  relation: (ref: TableRef) => string;
+}
+
+/** The DuckDB form of a resolved query, or the construct the compiler refused. */
+export function compile(resolved: AstNode, context: CompileContext): { compiled?: CompiledQuery; refused?: string } {
+  const byName = new Map(context.uses.map((u) => [u.engineName, u.ref]));
+  const result = compileQuery(resolved, context.params, {
+    tableSql: (name) => {
+      const ref = byName.get(name);
+      if (!ref) throw new Error(`compiled query names an unknown table ${name}`);
+      return context.relation(ref);
+    },
+  });
+  return result.ok ? { compiled: result } : { refused: result.unsupported };
+}
+
+export async function runCompiled(connection: DuckDBConnection, compiled: CompiledQuery): Promise<Row[]> {
+  let reader;
+  try {
+    reader = await connection.runAndReadAll(compiled.sql);
+  } catch (error) {
+    throw duckDbError(error);
+  }
+  return reader.getRows().map((row) => row.map((v, i) => toCell(v, compiled.types[i])));
+}
+
+/** DuckDB's error as BigQuery's: invalidQuery with DuckDB's message for data errors, CompilerGap otherwise. */
+export function duckDbError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = DATA_ERRORS.exec(message);
+  if (match) return new BigQueryError("invalidQuery", message.slice(match[0].length).split("\n")[0], "query");
+  return new CompilerGap(message);
+}

@@ -1,0 +1,46 @@
+/**
+ * How a BigQuery table lies in DuckDB: one typed column per top-level field (storageType),
+ * REQUIRED as NOT NULL, and the ALTER statements that follow BigQuery's schema updates.
+ */
+import { quoteIdent, storageType } from "../engine/duckdb/types";
+import type { Field } from "../model";
+
+/** DuckDB tables need a column; a BigQuery table created without a schema has this one until it gets fields. */
+export const PLACEHOLDER_COLUMN = "__lbq_none";
+
+export function createTableSql(relation: string, schema: Field[]): string {
+  const columns = schema.map((f) => `${quoteIdent(f.name)} ${storageType(f)}${f.mode === "REQUIRED" ? " NOT NULL" : ""}`);
+  return `CREATE TABLE ${relation} (${columns.length > 0 ? columns.join(", ") : `${quoteIdent(PLACEHOLDER_COLUMN)} BOOLEAN`})`;
+}
+
+const sameName = (a: Field, b: Field): boolean => a.name.toLowerCase() === b.name.toLowerCase();
+
+/**
+ * The ALTERs turning a table of schema `before` into `after`, for the changes BigQuery allows
+ * (mergeSchemaUpdate checks them): new columns and new RECORD fields (at any depth, also inside
+ * REPEATED RECORDs), and top-level REQUIRED relaxed to NULLABLE. Nested REQUIRED fields are not
+ * enforced by DuckDB (the executor checks them), so relaxing one needs no statement.
+ */
+export function alterTableSql(relation: string, before: Field[], after: Field[]): string[] {
+  const statements: string[] = [];
+  const walk = (old: Field[], next: Field[], path: string[]): void => {
+    for (const field of next) {
+      const existing = old.find((f) => sameName(f, field));
+      const name = [...path, quoteIdent(field.name)];
+      if (!existing) {
+        statements.push(`ALTER TABLE ${relation} ADD COLUMN ${name.join(".")} ${storageType(field)}`);
+        continue;
+      }
+      if (path.length === 0 && existing.mode === "REQUIRED" && field.mode !== "REQUIRED") {
+        statements.push(`ALTER TABLE ${relation} ALTER COLUMN ${quoteIdent(field.name)} DROP NOT NULL`);
+      }
+      if (field.type === "RECORD" && existing.type === "RECORD") {
+        // Fields of a LIST's STRUCT elements are addressed through `element`.
+        walk(existing.fields ?? [], field.fields ?? [], field.mode === "REPEATED" ? [...name, "element"] : name);
+      }
+    }
+  };
+  walk(before, after, []);
+  if (before.length === 0 && after.length > 0) statements.push(`ALTER TABLE ${relation} DROP COLUMN ${quoteIdent(PLACEHOLDER_COLUMN)}`);
+  return statements;
+}
