@@ -13,6 +13,7 @@ import { buildServer } from "./http/server";
 import { JobRegistry } from "./jobs/job_registry";
 import type { ServiceContext } from "./rest/context";
 import { restRoutes } from "./rest/routes";
+import type { Store } from "./storage/store";
 import { GroupCommit } from "./storage/group_commit";
 import { openDataDirectory } from "./storage/data_directory";
 
@@ -27,7 +28,10 @@ export interface LocalBigQueryOptions {
   quiet?: boolean;
   /** Default info: one line per request. */
   logLevel?: string;
-  /** Check every query DuckDB answers against ZetaSQL's reference evaluator (tests; see execution/query_runner.ts). */
+  /**
+   * Check every query DuckDB answers against ZetaSQL's reference evaluator (see execution/query_runner.ts).
+   * Default: on when LOCAL_BIGQUERY_ORACLE=1 (the test suites set it).
+   */
   oracle?: boolean;
 }
 
@@ -36,6 +40,9 @@ export interface LocalBigQuery {
   url: string;
   port: number;
   dataDir: string;
+  /** The store and the executor behind the REST API, for tests and benchmarks that work below it. */
+  store: Store;
+  executor: Executor;
   stop(): Promise<void>;
 }
 
@@ -52,7 +59,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
     await store.close();
     throw error;
   });
-  const created = createExecutor({ store, engine, oracle: opts.oracle });
+  const created = createExecutor({ store, engine, oracle: opts.oracle ?? process.env.LOCAL_BIGQUERY_ORACLE === "1" });
   // Cleared on stop, so jobs arriving during shutdown fail cleanly instead of using a closed engine.
   let executor: Executor | undefined = created;
 
@@ -83,5 +90,5 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
     })();
     return stopping;
   };
-  return { url, port, dataDir, stop };
+  return { url, port, dataDir, store, executor: created, stop };
 }

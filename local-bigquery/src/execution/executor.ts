@@ -14,6 +14,8 @@ export interface ExecutionRequest {
   maximumBytesBilled?: string;
   /** Milliseconds until the request's deadline. */
   timeoutMs?: number;
+  /** false: neither answer from nor store in the result cache (BigQuery's useQueryCache). */
+  useQueryCache?: boolean;
 }
 
 /** BigQuery's statement types, as jobs.get reports statistics.query.statementType. */

@@ -40,6 +40,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
     params: request.params,
     variables: new Map(),
     deadlineMs: request.timeoutMs,
+    useQueryCache: request.useQueryCache,
   };
   const isScript = statements.length > 1;
   let last: ExecutionResult | undefined;

@@ -14,6 +14,8 @@ export interface StatementScope {
   /** Script variables (DECLARE), visible to SQL as named constants. */
   variables: Map<string, EngineConstant>;
   deadlineMs?: number;
+  /** false: the result cache is neither read nor written. */
+  useQueryCache?: boolean;
 }
 
 const parts = (segments: string[]): string[] => segments.flatMap((s) => s.split("."));

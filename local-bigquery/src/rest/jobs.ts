@@ -45,6 +45,7 @@ function executionRequest(projectId: string, q: Record<string, unknown>, dryRun:
   const dataset = defaultDatasetOf(q.defaultDataset, projectId);
   if (dataset) request.defaultDataset = dataset;
   if (q.maximumBytesBilled !== undefined && q.maximumBytesBilled !== null) request.maximumBytesBilled = String(q.maximumBytesBilled);
+  if (q.useQueryCache === false) request.useQueryCache = false;
   return request;
 }
 

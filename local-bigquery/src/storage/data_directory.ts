@@ -15,7 +15,12 @@ export async function openDataDirectory(dataDir: string, log: (message: string) 
   const old = join(dataDir, SQLITE_FILE);
   if (!existsSync(path) && existsSync(old)) {
     log(`Migrating ${old} (the SQLite store of earlier versions) to ${path}`);
-    const report = await migrateSqlite(old, path);
+    const report = await migrateSqlite(old, path).catch((error: unknown) => {
+      throw new Error(
+        `${old} (the SQLite store of earlier versions) could not be migrated to DuckDB: ${(error as Error).message}. ` +
+          `Nothing was changed; repair or move that file away and start again.`,
+      );
+    });
     log(`Migrated ${report.datasets} datasets, ${report.tables} tables and views, ${report.rows} rows; the old file is kept as ${old}.migrated`);
   }
   return openStore(path, options);

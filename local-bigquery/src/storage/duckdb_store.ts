@@ -21,7 +21,7 @@ import { ConnectionPool } from "./duckdb_connections";
 import { DEFAULT_DEDUP_WINDOW_MS, InsertIdWindow, PendingClaims } from "./insert_ids";
 import { TableLocks } from "./locks";
 import type { Append, InsertOutcome, RowChanges, Store, StoredRow, TableStats, WriteTransaction } from "./store";
-import { PLACEHOLDER_COLUMN, alterTableSql, createTableSql } from "./table_layout";
+import { PLACEHOLDER_COLUMN, alterTableSql, clusterIndexSql, createTableSql } from "./table_layout";
 
 export interface StoreOptions {
   dedupWindowMs?: number;
@@ -205,6 +205,8 @@ class DuckDbStore implements Store {
       const record: TableRecord = { tid: this.nextTid++, meta: { ...meta }, version: ++this.version, stats: { rows: 0, columnBytes: meta.schema.map(() => 0) } };
       if (meta.type === "TABLE") {
         await c.run(createTableSql(relationOf(record.tid), meta.schema));
+        const index = clusterIndexSql(relationOf(record.tid), `t${record.tid}_cluster`, meta);
+        if (index) await c.run(index);
         if (opts.rows && opts.rows.length > 0) await appendRows(c, record.tid, meta.schema, opts.rows);
         if (opts.fill) {
           // The table is not in the catalog yet: the transaction names it by its new relation.
@@ -238,6 +240,8 @@ class DuckDbStore implements Store {
       if (record.meta.type === "TABLE" && patch.schema) {
         for (const sql of alterTableSql(relationOf(record.tid), record.meta.schema, patch.schema)) await c.run(sql);
       }
+      const index = record.meta.type === "TABLE" ? clusterIndexSql(relationOf(record.tid), `t${record.tid}_cluster`, next) : undefined;
+      if (index) await c.run(index);
       await c.run("UPDATE lbq.tables SET meta = $2 WHERE tid = $1", [BigInt(record.tid), JSON.stringify(next)]);
       return {
         result: next,

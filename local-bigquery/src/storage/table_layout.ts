@@ -3,7 +3,7 @@
  * REQUIRED as NOT NULL, and the ALTER statements that follow BigQuery's schema updates.
  */
 import { quoteIdent, storageType } from "../engine/duckdb/types";
-import type { Field } from "../model";
+import type { Field, TableMeta } from "../model";
 
 /** DuckDB tables need a column; a BigQuery table created without a schema has this one until it gets fields. */
 export const PLACEHOLDER_COLUMN = "__lbq_none";
@@ -11,6 +11,19 @@ export const PLACEHOLDER_COLUMN = "__lbq_none";
 export function createTableSql(relation: string, schema: Field[]): string {
   const columns = schema.map((f) => `${quoteIdent(f.name)} ${storageType(f)}${f.mode === "REQUIRED" ? " NOT NULL" : ""}`);
   return `CREATE TABLE ${relation} (${columns.length > 0 ? columns.join(", ") : `${quoteIdent(PLACEHOLDER_COLUMN)} BOOLEAN`})`;
+}
+
+/**
+ * BigQuery's clustering keeps a table's rows sorted by its clustering columns, so a filter on the
+ * first one reads a few blocks. Here an ART index on that column (when it is a scalar) plays the
+ * part: a point lookup through the views reads a few rows, not the table. It costs appends some
+ * speed (see the README's benchmarks).
+ */
+export function clusterIndexSql(relation: string, indexName: string, meta: Pick<TableMeta, "schema" | "clustering">): string | undefined {
+  const first = meta.clustering?.[0];
+  const field = first === undefined ? undefined : meta.schema.find((f) => f.name.toLowerCase() === first.toLowerCase());
+  if (!field || field.mode === "REPEATED" || ["RECORD", "JSON", "GEOGRAPHY"].includes(field.type)) return undefined;
+  return `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName)} ON ${relation} (${quoteIdent(field.name)})`;
 }
 
 const sameName = (a: Field, b: Field): boolean => a.name.toLowerCase() === b.name.toLowerCase();
