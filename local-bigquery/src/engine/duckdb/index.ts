@@ -49,4 +49,6 @@
  * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets, DML.
  */
 export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
+export { compileModify, type CompileModifyResult, type CompiledModify, type ModifyOptions, type TargetColumn } from "./compile_modify";
+export { applyChanges, MULTIPLE_MATCHES, type ChangesTarget } from "./apply_changes";
 export { DuckDbRunner, toCell } from "./runner";
