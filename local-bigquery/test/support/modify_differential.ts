@@ -35,7 +35,11 @@ export interface ModifyRun {
 }
 
 export interface ModifyDifferential {
-  run(sql: string, tables: TableSpec[], params?: QueryParameter[]): Promise<ModifyRun>;
+  /**
+   * `referenceSql`: what the executor runs instead, an equivalent statement, where the executor
+   * lacks the construct (it cannot SET struct fields in MERGE).
+   */
+  run(sql: string, tables: TableSpec[], params?: QueryParameter[], referenceSql?: string): Promise<ModifyRun>;
   /** The compiler's refusal, or undefined when it compiles. */
   refusal(sql: string, tables: TableSpec[], params?: QueryParameter[]): Promise<string | undefined>;
   stop(): Promise<void>;
@@ -44,9 +48,9 @@ export interface ModifyDifferential {
 const ROW_ID = "__lbq_row_id";
 const sortedJson = (rows: unknown[][]): string[] => rows.map((r) => JSON.stringify(r)).sort();
 
-/** The statement's target: the table named after INSERT [INTO], UPDATE, DELETE [FROM], MERGE [INTO] or TRUNCATE TABLE. */
+/** The statement's target: the table named after INSERT [OR ...] [INTO], UPDATE, DELETE [FROM], MERGE [INTO] or TRUNCATE TABLE. */
 function targetOf(sql: string): { kind: string; name: string } {
-  const m = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\s+(?:(?:INTO|FROM|TABLE)\s+)?`?([\w.-]+)`?/i.exec(sql);
+  const m = /^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\s+(?:OR\s+\w+\s+)?(?:(?:INTO|FROM|TABLE)\s+)?`?([\w.-]+)`?/i.exec(sql);
   if (!m) throw new Error(`no DML target in: ${sql}`);
   return { kind: m[1].toUpperCase(), name: m[2] };
 }
@@ -120,9 +124,9 @@ export async function startModifyDifferential(): Promise<ModifyDifferential> {
   }
 
   return {
-    async run(sql, tables, params = []) {
+    async run(sql, tables, params = [], referenceSql = sql) {
       const { spec, compiled } = await compile(sql, tables, params);
-      const ref = await reference(sql, tables, params);
+      const ref = await reference(referenceSql, tables, params);
       if (!compiled.ok) return { reference: ref, duck: { error: compiled.unsupported }, compiled: compiled.unsupported };
       return { reference: ref, duck: await viaDuck(compiled, spec, tables), compiled };
     },
