@@ -72,6 +72,21 @@ const raw: TableSpec = {
   ],
 };
 
+/** REQUIRED fields inside a record, a nested record and a repeated record. */
+const nested: TableSpec = {
+  name: "nested",
+  schema: [
+    f("id", "INTEGER"),
+    f("rec", "RECORD", "NULLABLE", [f("a", "INTEGER", "REQUIRED"), f("b", "STRING"), f("sub", "RECORD", "NULLABLE", [f("c", "STRING", "REQUIRED")])]),
+    f("recs", "RECORD", "REPEATED", [f("k", "STRING", "REQUIRED"), f("v", "INTEGER")]),
+  ],
+  rows: [
+    ["1", ["1", "x", ["c"]], [["k1", "1"]]],
+    ["2", null, []],
+    ["3", ["3", null, null], [["k3", null], ["k4", "4"]]],
+  ],
+};
+
 const TABLES = [orders, src, uniq, empty];
 
 describe("DuckDB DML compiler vs the executor (ZetaSQL)", () => {
@@ -287,6 +302,23 @@ WHEN NOT MATCHED THEN INSERT (order_id, order_status, ingested_at) VALUES (order
         /Cannot set field of NULL STRUCT/,
         "UPDATE orders T SET meta.n = 1 FROM (SELECT 3 AS id) S WHERE T.id = S.id",
       );
+    });
+  });
+
+  describe("REQUIRED fields inside records", () => {
+    it("INSERT, UPDATE and MERGE writing a NULL into a nested REQUIRED field fail; other writes pass", async () => {
+      const tables = [nested, uniq];
+      await same("INSERT INTO nested (id, rec) VALUES (10, STRUCT(1, 'x', NULL)), (11, NULL)", tables);
+      await same("INSERT INTO nested (id, recs) VALUES (12, [STRUCT('k' AS k, NULL AS v)]), (13, [])", tables);
+      await same("UPDATE nested SET rec.b = 'y', recs = [STRUCT('n', 1)] WHERE rec IS NOT NULL", tables);
+      await same("DELETE nested WHERE id > 1", tables);
+      await same("MERGE nested T USING uniq S ON T.id = S.id WHEN MATCHED THEN UPDATE SET rec = STRUCT(S.qty, S.status, STRUCT('m')) WHEN NOT MATCHED THEN INSERT (id, rec) VALUES (S.id, NULL)", tables);
+      await bothFail("INSERT INTO nested (id, rec) VALUES (20, STRUCT(NULL, 'x', NULL))", tables, /Required field rec\.a of table nested cannot be NULL/);
+      await bothFail("INSERT INTO nested (id, rec) VALUES (21, STRUCT(1, 'x', STRUCT(NULL)))", tables, /Required field rec\.sub\.c/);
+      await bothFail("INSERT INTO nested (id, recs) VALUES (22, [STRUCT('k' AS k, 1 AS v), STRUCT(CAST(NULL AS STRING) AS k, 2 AS v)])", tables, /Required field recs\.k/);
+      await bothFail("UPDATE nested SET rec.a = NULL WHERE rec IS NOT NULL", tables, /Required field rec\.a/);
+      await bothFail("UPDATE nested SET rec.sub = STRUCT(NULL) WHERE id = 1", tables, /Required field rec\.sub\.c/);
+      await bothFail("MERGE nested T USING uniq S ON T.id = S.id WHEN MATCHED THEN UPDATE SET recs = [STRUCT(S.status AS k, 1 AS v), STRUCT(CAST(NULL AS STRING) AS k, S.qty AS v)]", tables, /Required field recs\.k/);
     });
   });
 

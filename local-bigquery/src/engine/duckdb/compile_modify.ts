@@ -108,12 +108,17 @@ function changeItems(rid: string, op: "I" | "U" | "D", values: string[], target:
 
 const deletedValues = (target: Target): string[] => target.columns.map((_, i) => typedNull(target, i));
 
+/** What compileExpr makes of a NULL literal: (SELECT CAST(NULL AS <type>)), opaque to DuckDB's constant folding. */
+const OPAQUE_NULL = "(SELECT CAST(NULL AS ";
+
 /** A DML value: an expression, or DEFAULT (NULL: the local BigQuery has no column defaults). */
 function dmlValue(holder: Node | undefined, type: TypeProto, scope: Scope): string {
   const expr = holder ? child(holder, "value") : undefined;
   if (!expr) return refuse("a DML value without an expression");
   if (expr.kind === "Dmldefault") return `CAST(NULL AS ${duckType(type)})`;
-  return compileExpr(expr, scope);
+  const sql = compileExpr(expr, scope);
+  // A value is no call's argument, so nothing can fold around its NULL; the subquery would cost a join per VALUES row.
+  return expr.kind === "Literal" && sql.startsWith(OPAQUE_NULL) ? sql.slice("(SELECT ".length, -1) : sql;
 }
 
 function refuseStatementExtras(stmt: Node): void {
@@ -142,12 +147,18 @@ function compileInsert(stmt: Node, ctx: Context): string {
     const outputs = columnsOf(stmt, "queryOutputColumnList").map(col);
     return `SELECT ${changeItems("CAST(NULL AS BIGINT)", "I", rowValues(outputs), target)} FROM (${relation.sql}) AS q`;
   }
+  // One VALUES list (a UNION ALL of single-row SELECTs plans far slower); each cell cast to its
+  // column's type, so that DuckDB's unification of the rows' types has nothing to widen.
   const rows = children(stmt, "rowList").map((row) => {
-    const cells = children(row, "valueList").map((v, j) => dmlValue(v, target.columns[positions[j]].type, scope));
-    return `SELECT ${changeItems("CAST(NULL AS BIGINT)", "I", rowValues(cells), target)}`;
+    const cells = children(row, "valueList").map((v, j) => {
+      const column = target.columns[positions[j]];
+      return `CAST(${dmlValue(v, column.type, scope)} AS ${column.duck})`;
+    });
+    return `(${cells.join(", ")})`;
   });
   if (rows.length === 0) return refuse("INSERT without rows or query");
-  return rows.join(" UNION ALL ");
+  const names = positions.map((_, j) => `__i${j}`);
+  return `SELECT ${changeItems("CAST(NULL AS BIGINT)", "I", rowValues(names), target)} FROM (VALUES ${rows.join(", ")}) AS v(${names.join(", ")})`;
 }
 
 // ---------------------------------------------------------------------------------------- UPDATE
@@ -324,6 +335,54 @@ function compileMerge(stmt: Node, ctx: Context): string {
   return `WITH __merge AS MATERIALIZED (${joined}) ${body}`;
 }
 
+// ------------------------------------------------- REQUIRED fields inside RECORDs (DuckDB cannot)
+
+interface RequiredCheck {
+  /** TRUE when the value breaks the REQUIRED field at `path`. */
+  cond: string;
+  path: string;
+}
+
+/**
+ * Conditions under which `x`, a value of field `f`, breaks a REQUIRED field nested in it. A
+ * REQUIRED column is the table's NOT NULL; a REQUIRED field of a STRUCT has no DuckDB constraint
+ * (and CHECK constraints take no lambdas, which repeated records need), so the changes query
+ * checks it.
+ */
+function nestedChecks(x: string, f: TargetColumn, path: string, depth: number): RequiredCheck[] {
+  if (f.type !== "RECORD") return [];
+  if (f.mode !== "REPEATED") return recordChecks(x, f.fields ?? [], path, depth);
+  const e = `__e${depth}`;
+  return recordChecks(e, f.fields ?? [], path, depth + 1).map((c) => ({
+    cond: `coalesce(list_bool_or(list_transform(${x}, lambda ${e}: ${c.cond})), FALSE)`,
+    path: c.path,
+  }));
+}
+
+function recordChecks(x: string, fields: TargetColumn[], path: string, depth: number): RequiredCheck[] {
+  return fields.flatMap((f) => {
+    const sub = `struct_extract(${x}, ${quoteString(f.name)})`;
+    const subPath = `${path}.${f.name}`;
+    const own = f.mode === "REQUIRED" ? [{ cond: `(${x} IS NOT NULL AND ${sub} IS NULL)`, path: subPath }] : [];
+    return [...own, ...nestedChecks(sub, f, subPath, depth)];
+  });
+}
+
+/** The changes query with every nested REQUIRED field checked on the rows it writes (unchanged when there are none). */
+function withRequiredChecks(changes: string, target: Target, schema: TargetColumn[]): string {
+  let checked = false;
+  const items = schema.map((f, i) => {
+    const checks = nestedChecks(value(i), f, f.name, 0);
+    if (checks.length === 0) return value(i);
+    checked = true;
+    const whens = checks.map((c) => `WHEN ${c.cond} THEN error(${quoteString(`Required field ${c.path} of table ${target.name} cannot be NULL`)})`);
+    return `CASE ${whens.join(" ")} ELSE ${value(i)} END AS ${value(i)}`;
+  });
+  if (!checked) return changes;
+  // Materialised, so that each value is computed once however often the checks read it.
+  return `WITH __changes AS MATERIALIZED (${changes}) SELECT __rid, __op, ${items.join(", ")} FROM __changes`;
+}
+
 // ------------------------------------------------------------------------------------------- API
 
 function compileModifyStatement(stmt: Node, params: QueryParameter[], options: ModifyOptions): CompiledModify {
@@ -337,7 +396,8 @@ function compileModifyStatement(stmt: Node, params: QueryParameter[], options: M
   };
   const entry = kinds[stmt.kind] ?? refuse(`statement ${stmt.kind}`);
   const target = targetOf(stmt, options.targetSchema);
-  return { sql: entry[1](stmt, { scope, target }), target: target.name, statementType: entry[0] };
+  const changes = entry[1](stmt, { scope, target });
+  return { sql: withRequiredChecks(changes, target, options.targetSchema), target: target.name, statementType: entry[0] };
 }
 
 /**
