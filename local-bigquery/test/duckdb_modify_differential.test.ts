@@ -330,6 +330,8 @@ WHEN NOT MATCHED THEN INSERT (order_id, order_status, ingested_at) VALUES (order
       expect(await refusal("UPDATE orders SET status = 'x' WHERE TRUE THEN RETURN id")).toBe("unsupported: THEN RETURN");
       expect(await refusal("DELETE orders WHERE TRUE ASSERT_ROWS_MODIFIED 1")).toBe("unsupported: ASSERT_ROWS_MODIFIED");
       expect(await refusal("INSERT OR IGNORE INTO orders (id) VALUES (1)")).toBe("unsupported: INSERT OR IGNORE");
+      const odd: TableSpec = { name: "odd", schema: [f("RowId", "STRING"), f("v", "INTEGER")], rows: [["x", "1"]] };
+      expect(await diff.refusal("UPDATE odd SET v = 2 WHERE TRUE", [odd])).toBe("unsupported: a target column named rowid (it hides DuckDB's row id)");
       // Functions the query compiler does not know are refused by it, inside DML too.
       expect(await refusal("UPDATE orders SET tags = ARRAY_CONCAT(tags, ['x']) WHERE TRUE")).toBe("unsupported: function array_concat");
     });

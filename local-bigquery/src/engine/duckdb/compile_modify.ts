@@ -72,6 +72,8 @@ function targetOf(stmt: Node, schema: TargetColumn[]): Target {
   const scan = child(stmt, "tableScan") ?? refuse(`${stmt.kind} without a target table`);
   if (child(scan, "forSystemTimeExpr")) refuse("FOR SYSTEM_TIME AS OF on a DML target");
   const name = (scan.table as { fullName?: string; name?: string } | undefined)?.fullName ?? "";
+  // DuckDB's rowid pseudo-column, the applier's key, is hidden by a column of that name.
+  if (schema.some((f) => f.name.toLowerCase() === "rowid")) refuse("a target column named rowid (it hides DuckDB's row id)");
   const columns = schema.map((f) => {
     const type = typeOf(f);
     return { name: f.name, type, duck: duckType(type) };
