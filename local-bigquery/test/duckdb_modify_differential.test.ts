@@ -182,6 +182,9 @@ describe("DuckDB DML compiler vs the executor (ZetaSQL)", () => {
       await same("UPDATE orders o SET status = s.status FROM src s WHERE o.qty = s.qty AND s.id = 7");
       await same("UPDATE orders SET status = 'joined' FROM empty WHERE orders.id = empty.id");
       await bothFail("UPDATE orders o SET status = s.status FROM src s WHERE o.id = s.id", TABLES, new RegExp(MULTIPLE_MATCHES.replace(/\//g, "\\/")));
+      await same("UPDATE orders o SET qty = p.qty FROM orders p WHERE o.id = p.id + 1 AND p.id < 4");
+      await same("UPDATE orders o SET status = x FROM UNNEST(['only']) AS x WHERE o.id = 1");
+      await bothFail("UPDATE orders o SET status = x FROM UNNEST(['one', 'two']) AS x WHERE o.id = 1", TABLES, /must match at most one/);
       // Two target rows with id 4 each joining one source row is fine.
       await same("UPDATE orders o SET status = s.status FROM (SELECT 4 AS id, 'four' AS status) s WHERE o.id = s.id");
     });
