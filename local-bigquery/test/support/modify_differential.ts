@@ -102,8 +102,19 @@ export async function startModifyDifferential(): Promise<ModifyDifferential> {
     }
   }
 
+  async function duckContents(tables: TableSpec[]): Promise<Record<string, string[]>> {
+    const contents: Record<string, string[]> = {};
+    for (const t of tables) {
+      const types = t.schema.map(typeOf);
+      const reader = await duck.connection.runAndReadAll(`SELECT * FROM ${quoteIdent(t.name)}`);
+      contents[t.name] = sortedJson(reader.getRows().map((row) => row.map((v, i) => toCell(v, types[i]))));
+    }
+    return contents;
+  }
+
   async function viaDuck(compiled: CompiledModify, spec: TableSpec, tables: TableSpec[]): Promise<ModifyOutcome> {
     for (const t of tables) await duck.load({ name: t.name, columns: t.schema.map((f) => ({ name: f.name, field: f })), rows: t.rows });
+    const before = await duckContents(tables);
     const connection = duck.connection;
     await connection.run("BEGIN TRANSACTION");
     let affected: number;
@@ -112,15 +123,11 @@ export async function startModifyDifferential(): Promise<ModifyDifferential> {
       await connection.run("COMMIT");
     } catch (error) {
       await connection.run("ROLLBACK");
+      // The executor answers a failure by rolling back: nothing may remain of the statement.
+      if (JSON.stringify(await duckContents(tables)) !== JSON.stringify(before)) throw new Error(`tables changed by a failed statement: ${compiled.sql}`);
       return { error: (error as Error).message };
     }
-    const contents: Record<string, string[]> = {};
-    for (const t of tables) {
-      const types = t.schema.map(typeOf);
-      const reader = await connection.runAndReadAll(`SELECT * FROM ${quoteIdent(t.name)}`);
-      contents[t.name] = sortedJson(reader.getRows().map((row) => row.map((v, i) => toCell(v, types[i]))));
-    }
-    return { tables: contents, affected };
+    return { tables: await duckContents(tables), affected };
   }
 
   return {

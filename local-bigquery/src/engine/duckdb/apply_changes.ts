@@ -32,24 +32,26 @@ export async function applyChanges(connection: DuckDBConnection, changesSql: str
   const values = target.columns.map((_, i) => `__v${i}`);
   await connection.run(`CREATE TEMP TABLE ${changes} AS ${changesSql}`);
   try {
-    const count = await scalar(connection, `SELECT count(*) FROM ${changes}`);
-    const twice = await scalar(connection, `SELECT count(*) FROM (SELECT __rid FROM ${changes} WHERE __rid IS NOT NULL GROUP BY __rid HAVING count(*) > 1)`);
+    // One pass: rows per operation, and target rows changed more than once.
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE __op = 'D'), count(*) FILTER (WHERE __op = 'U'), count(*) FILTER (WHERE __op = 'I'), ` +
+        `count(__rid) - count(DISTINCT __rid) FROM ${changes}`,
+    );
+    const [deletes, updates, inserts, twice] = reader.getRows()[0].map(Number);
     if (twice > 0) throw invalidQuery(MULTIPLE_MATCHES);
-    await connection.run(`DELETE FROM ${target.relation} WHERE rowid IN (SELECT __rid FROM ${changes} WHERE __op = 'D')`);
-    if (target.columns.length > 0) {
+    // Each statement only when it has rows: an INSERT need not scan the target for nothing to update.
+    if (deletes > 0) await connection.run(`DELETE FROM ${target.relation} WHERE rowid IN (SELECT __rid FROM ${changes} WHERE __op = 'D')`);
+    if (updates > 0) {
       const set = target.columns.map((name, i) => `${quoteIdent(name)} = __c.${values[i]}`).join(", ");
       await connection.run(`UPDATE ${target.relation} AS __target SET ${set} FROM ${changes} AS __c WHERE __target.rowid = __c.__rid AND __c.__op = 'U'`);
+    }
+    if (inserts > 0) {
       const names = target.columns.map(quoteIdent).join(", ");
       await connection.run(`INSERT INTO ${target.relation} (${names}) SELECT ${values.join(", ")} FROM ${changes} WHERE __op = 'I'`);
     }
-    return count;
+    return deletes + updates + inserts;
   } finally {
     // A failed statement leaves DuckDB's transaction aborted, and its rollback drops the table anyway.
     await connection.run(`DROP TABLE IF EXISTS ${changes}`).catch(() => undefined);
   }
-}
-
-async function scalar(connection: DuckDBConnection, sql: string): Promise<number> {
-  const reader = await connection.runAndReadAll(sql);
-  return Number(reader.getRows()[0][0]);
 }
