@@ -247,14 +247,9 @@ function compileUpdate(stmt: Node, ctx: Context): string {
 
 // ---------------------------------------------------------------------------------------- DELETE
 
+/** DELETE, and TRUNCATE (a DELETE of every row; ZetaSQL's evaluator has none, the executor deletes them all). */
 function compileDelete(stmt: Node, ctx: Context): string {
   refuseStatementExtras(stmt);
-  const where = child(stmt, "whereExpr");
-  const filter = where ? ` WHERE ${compileExpr(where, ctx.scope)}` : "";
-  return `SELECT ${changeItems("__rid", "D", deletedValues(ctx.target), ctx.target)} FROM (${targetRelation(stmt, ctx, false)}) AS t${filter}`;
-}
-
-function compileTruncate(stmt: Node, ctx: Context): string {
   const where = child(stmt, "whereExpr");
   const filter = where ? ` WHERE ${compileExpr(where, ctx.scope)}` : "";
   return `SELECT ${changeItems("__rid", "D", deletedValues(ctx.target), ctx.target)} FROM (${targetRelation(stmt, ctx, false)}) AS t${filter}`;
@@ -275,7 +270,8 @@ const GATES: Record<MatchType, string> = {
 
 function compileMerge(stmt: Node, ctx: Context): string {
   const { target, scope } = ctx;
-  // Only the first clause of each kind is certain to be considered; conditions and values run only where their clause applies.
+  // A condition runs only on rows of its kind that no earlier clause took, a clause's values only
+  // on its rows: branches GoogleSQL may skip, so computed constants there are refused (lazy).
   const lazy: Scope = { ...scope, lazy: true };
   const clauses = children(stmt, "whenClauseList").map((clause, index) => {
     const matchType = String(clause.matchType ?? "MATCHED") as MatchType;
@@ -394,7 +390,7 @@ function compileModifyStatement(stmt: Node, params: QueryParameter[], options: M
     UpdateStmt: ["UPDATE", compileUpdate],
     DeleteStmt: ["DELETE", compileDelete],
     MergeStmt: ["MERGE", compileMerge],
-    TruncateStmt: ["TRUNCATE", compileTruncate],
+    TruncateStmt: ["TRUNCATE", compileDelete],
   };
   const entry = kinds[stmt.kind] ?? refuse(`statement ${stmt.kind}`);
   const target = targetOf(stmt, options.targetSchema);
