@@ -16,7 +16,7 @@ import { DATASET, GCP_PROJECT, runDataform } from "../../test/support/warehouse"
 process.env.METADATA_SERVER_DETECTION = "none";
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-const SIZES = (arg("sizes") ?? "1000000,10000000").split(",").map(Number);
+const SIZES = (arg("sizes") ?? "1000000,10000000").split(",").filter(Boolean).map(Number);
 const REPEAT = 5;
 
 const raw: TableRef = { projectId: GCP_PROJECT, datasetId: DATASET, tableId: "orders_raw" };
@@ -121,11 +121,88 @@ async function main(): Promise<void> {
         ),
       );
     }
-    console.log("");
+    await generic(local, sql, rawSql);
+    await ingest(bq);
+    await roundTrips(bq, sql);
   } finally {
     await local.stop();
   }
-  void bq;
+}
+
+type Run = (query: string, params?: QueryParameter[]) => Promise<unknown>;
+
+/** A 1M-row GROUP BY, a 1M-row window partition and a 100k x 100k hash join, each over tables generated in DuckDB. */
+async function generic(local: LocalBigQuery, sql: Run, rawSql: Run): Promise<void> {
+  console.log("");
+  await sql("CREATE SCHEMA IF NOT EXISTS bench");
+  await sql("CREATE OR REPLACE TABLE bench.facts (id INT64, k INT64, v FLOAT64, s STRING)");
+  await sql("CREATE OR REPLACE TABLE bench.left_side (k INT64, v INT64)");
+  await sql("CREATE OR REPLACE TABLE bench.right_side (k INT64, w INT64)");
+  const ref = (tableId: string): TableRef => ({ projectId: GCP_PROJECT, datasetId: "bench", tableId });
+  const fill = (tableId: string, select: string) =>
+    local.store.write([ref(tableId)], (tx) => tx.connection.run(`INSERT INTO ${tx.relation(ref(tableId))} ${select}`).then(() => undefined));
+  await fill("facts", "SELECT i, hash(i) % 1000, (hash(i) % 100000) / 7.0, 'customer-' || (hash(i) % 5000) FROM range(1000000) r(i)");
+  await fill("left_side", "SELECT i, i * 3 FROM range(100000) r(i) ORDER BY hash(i)");
+  await fill("right_side", "SELECT i, i * 5 FROM range(100000) r(i) ORDER BY hash(i + 1)");
+  const facts = local.store.relation(ref("facts"));
+  report(
+    "1M-row GROUP BY (1,000 groups: COUNT, SUM, MIN, MAX)",
+    await best(() => sql("SELECT k, COUNT(*), SUM(v), MIN(s), MAX(s) FROM bench.facts GROUP BY k")),
+    await best(() => rawSql(`SELECT k, count(*), fsum(v), min(s), max(s) FROM ${facts} GROUP BY k`)),
+  );
+  report(
+    "1M-row window partition (ROW_NUMBER by 1,000 groups)",
+    await best(() => sql("SELECT COUNT(*), SUM(rn) FROM (SELECT ROW_NUMBER() OVER (PARTITION BY k ORDER BY v, id) AS rn FROM bench.facts)")),
+    await best(() => rawSql(`SELECT count(*), sum(rn) FROM (SELECT row_number() OVER (PARTITION BY k ORDER BY v, id) AS rn FROM ${facts})`)),
+  );
+  report(
+    "100k x 100k hash join",
+    await best(() => sql("SELECT COUNT(*), SUM(l.v + r.w) FROM bench.left_side l JOIN bench.right_side r ON l.k = r.k")),
+    await best(() => rawSql(`SELECT count(*), sum(l.v + r.w) FROM ${local.store.relation(ref("left_side"))} l JOIN ${local.store.relation(ref("right_side"))} r ON l.k = r.k`)),
+  );
+}
+
+/** insertAll through the real client: 10 clients, each sending 500-row batches one after another. */
+async function ingest(bq: BigQuery): Promise<void> {
+  const [dataset] = await bq.dataset("bench").get({ autoCreate: true });
+  const [table] = await dataset.createTable(`events_${Date.now()}`, {
+    schema: {
+      fields: [
+        { name: "id", type: "STRING", mode: "REQUIRED" },
+        { name: "status", type: "STRING" },
+        { name: "amount", type: "NUMERIC" },
+        { name: "at", type: "TIMESTAMP" },
+      ],
+    },
+  });
+  const CLIENTS = 10;
+  const BATCHES = 40;
+  const BATCH = 500;
+  const batch = (c: number, b: number): object[] =>
+    Array.from({ length: BATCH }, (_, i) => ({
+      insertId: `${c}-${b}-${i}`,
+      json: { id: `${c}-${b}-${i}`, status: "NEW", amount: "12.50", at: "2025-01-01T00:00:00.123456Z" },
+    }));
+  await table.insert(batch(-1, 0), { raw: true }); // warm-up
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let b = 0; b < BATCHES; b++) await table.insert(batch(c, b), { raw: true });
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  console.log(`\ninsertAll, ${CLIENTS} concurrent clients, ${BATCH}-row batches: ${fmt(Math.round((CLIENTS * BATCHES * BATCH) / seconds))} rows/s`);
+}
+
+/** A trivial query's round trip: in the engine (the executor), and through the client over HTTP (jobs.query). */
+async function roundTrips(bq: BigQuery, sql: Run): Promise<void> {
+  let i = 0;
+  const engine = await best(() => sql(`SELECT ${i++} AS x`), 50);
+  const repeated = await best(() => sql("SELECT @x AS x", [{ name: "x", type: { type: "INT64" }, value: String(i++) }]), 50);
+  const client = await best(() => bq.query({ query: `SELECT ${i++} AS x`, useQueryCache: false }), 50);
+  console.log(
+    `trivial query round trip: engine ${engine.toFixed(2)} ms (new SQL each time), ${repeated.toFixed(2)} ms (same SQL, new parameter), client over HTTP ${client.toFixed(2)} ms (best of 50)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -90,6 +90,7 @@ const MEMO_ENTRIES = 2000;
 
 export class ZetaSqlEngine implements Engine {
   private readonly parsed = new Memo<AstNode>(MEMO_ENTRIES);
+  private readonly parsedNext = new Memo<{ statement: AstNode; nextBytePosition: number }>(MEMO_ENTRIES);
   private readonly tableNames = new Memo<string[][]>(MEMO_ENTRIES);
   private readonly analyses = new Memo<AstNode>(MEMO_ENTRIES);
   private optionsPromise: Promise<LanguageOptions> | undefined;
@@ -113,7 +114,11 @@ export class ZetaSqlEngine implements Engine {
     return response.parsedStatement ?? {};
   }
 
-  async parseNext(script: string, bytePosition: number): Promise<{ statement: AstNode; nextBytePosition: number }> {
+  parseNext(script: string, bytePosition: number): Promise<{ statement: AstNode; nextBytePosition: number }> {
+    return this.parsedNext.get(`${bytePosition}\u0000${script}`, () => this.parseNextUncached(script, bytePosition));
+  }
+
+  private async parseNextUncached(script: string, bytePosition: number): Promise<{ statement: AstNode; nextBytePosition: number }> {
     const parseResumeLocation = { input: script, bytePosition, allowResume: true };
     const response = await this.withSyntaxPosition(
       () =>

@@ -26,16 +26,19 @@ export interface CompileContext {
   relation: (ref: TableRef) => string;
 }
 
+/** The DuckDB relation of each table by its name in the resolved AST. */
+export function tableSqlFor(uses: TableUse[], relation: (ref: TableRef) => string): (name: string) => string {
+  const byName = new Map(uses.map((u) => [u.engineName, u.ref]));
+  return (name) => {
+    const ref = byName.get(name);
+    if (!ref) throw new Error(`compiled SQL names an unknown table ${name}`);
+    return relation(ref);
+  };
+}
+
 /** The DuckDB form of a resolved query, or the construct the compiler refused. */
 export function compile(resolved: AstNode, context: CompileContext): { compiled?: CompiledQuery; refused?: string } {
-  const byName = new Map(context.uses.map((u) => [u.engineName, u.ref]));
-  const result = compileQuery(resolved, context.params, {
-    tableSql: (name) => {
-      const ref = byName.get(name);
-      if (!ref) throw new Error(`compiled query names an unknown table ${name}`);
-      return context.relation(ref);
-    },
-  });
+  const result = compileQuery(resolved, context.params, { tableSql: tableSqlFor(context.uses, context.relation) });
   return result.ok ? { compiled: result } : { refused: result.unsupported };
 }
 

@@ -1,5 +1,6 @@
 /**
- * INSERT, UPDATE, DELETE and TRUNCATE on ZetaSQL's reference evaluator: its EvaluateModify
+ * INSERT, UPDATE, DELETE and TRUNCATE: on DuckDB when they compile (compiled_modify.ts), else on
+ * ZetaSQL's reference evaluator: its EvaluateModify
  * computes the changed rows from the rows read inside one store transaction, which then applies
  * them. UPDATE and DELETE see each stored row's id as a hidden key column, so the changes land
  * on exactly the rows ZetaSQL chose. INSERT never gets a key: ZetaSQL's server crashes on INSERT
@@ -11,6 +12,7 @@ import type { TableRef } from "../model";
 import type { StatementType } from "./executor";
 import { checkRequired } from "./required_columns";
 import { SqlText, pathSegments, withPositions } from "./sql_text";
+import { modifyOnDuckDb } from "./compiled_modify";
 import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 
@@ -51,6 +53,12 @@ export async function modify(
     const usedColumns = kind === "UPDATE" ? undefined : usedColumnsOf(resolved);
     const bytes = bytesRead(deps, prepared.uses.filter((u) => kind !== "INSERT" || u !== target), usedColumns);
     if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0 };
+    const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, uses: prepared.uses, target, kind });
+    if ("affected" in onDuckDb) {
+      scope.engines?.push({ duckdb: true });
+      return { statementType: kind, target: targetRef, affected: onDuckDb.affected, bytes };
+    }
+    scope.engines?.push({ duckdb: false, refused: onDuckDb.refused });
     // Read, evaluate and apply in one transaction holding the target: rowids stay valid, and
     // concurrent writers of the table wait.
     return deps.store.write([targetRef], async (tx) => {

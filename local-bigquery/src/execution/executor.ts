@@ -50,6 +50,12 @@ export interface ExecutionResult {
   ddlTargetTable?: TableRef;
   /** The query was answered from the result cache. */
   cacheHit?: boolean;
+  /**
+   * Which engine evaluated the request's queries and DML (not part of BigQuery's API; jobs report
+   * it as statistics.query.localBigQuery): how many ran on DuckDB, how many on ZetaSQL's
+   * reference evaluator, and the constructs the DuckDB compiler refused.
+   */
+  engines?: { duckdb: number; referenceEvaluator: number; refused: string[] };
 }
 
 /**

@@ -14,14 +14,14 @@ import { ResultCache } from "./result_cache";
 import { assign, checkSupported, declare, splitStatements, type ParsedStatement } from "./script";
 import { SqlText, nodeKinds, withPositions } from "./sql_text";
 import type { Deps } from "./statement_tables";
-import type { StatementScope } from "./table_names";
+import type { EngineUse, StatementScope } from "./table_names";
 
 export type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
 
 type Runtime = Deps;
 
-export function createExecutor({ store, engine, oracle }: { store: Store; engine: Engine; oracle?: boolean }): Executor {
-  const runtime: Runtime = { store, engine, cache: new ResultCache(), oracle };
+export function createExecutor({ store, engine, oracle, referenceOnly }: { store: Store; engine: Engine; oracle?: boolean; referenceOnly?: boolean }): Executor {
+  const runtime: Runtime = { store, engine, cache: new ResultCache(), oracle, referenceOnly };
   return {
     execute: (request) => execute(runtime, request),
     close: async () => undefined, // the engine and the store belong to whoever created them
@@ -41,6 +41,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
     variables: new Map(),
     deadlineMs: request.timeoutMs,
     useQueryCache: request.useQueryCache,
+    engines: [],
   };
   const isScript = statements.length > 1;
   let last: ExecutionResult | undefined;
@@ -64,13 +65,21 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
     last = result;
     if (result.schema) lastWithRows = result;
   }
-  if (!isScript && last) return last;
+  const engines = summarise(scope.engines ?? []);
+  if (!isScript && last) return { ...last, engines };
   return {
     statementType: "SCRIPT",
     schema: lastWithRows?.schema,
     rows: lastWithRows?.rows,
     totalBytesProcessed: totalBytes,
+    engines,
   };
+}
+
+function summarise(uses: EngineUse[]): ExecutionResult["engines"] {
+  if (uses.length === 0) return undefined;
+  const refused = uses.flatMap((u) => (u.duckdb ? [] : [u.refused]));
+  return { duckdb: uses.length - refused.length, referenceEvaluator: refused.length, refused: [...new Set(refused)] };
 }
 
 function parseLimit(value: string | undefined): number | undefined {

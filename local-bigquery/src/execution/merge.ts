@@ -1,6 +1,7 @@
 /**
- * MERGE, which ZetaSQL analyses but does not evaluate. It runs as one query (on DuckDB when it
- * compiles, else on ZetaSQL) that joins the target (with its hidden row ids) to the source on
+ * MERGE, which ZetaSQL analyses but does not evaluate. Compiled, it runs on DuckDB as a changes
+ * query (compiled_modify.ts). Otherwise it runs as one query (on DuckDB when that compiles, else on
+ * ZetaSQL) that joins the target (with its hidden row ids) to the source on
  * the ON condition and evaluates, per joined row, which WHEN clause applies and the values it
  * writes; the changes then land in the same store transaction.
  */
@@ -12,7 +13,8 @@ import type { DmlOutcome } from "./dml";
 import { runQuery } from "./query_runner";
 import { checkRequired } from "./required_columns";
 import { SqlText, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
-import { ROW_ID, loadTables, prepareStatement, type Deps } from "./statement_tables";
+import { modifyOnDuckDb } from "./compiled_modify";
+import { ROW_ID, bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 
 type MatchType = "MATCHED" | "NOT_MATCHED_BY_TARGET" | "NOT_MATCHED_BY_SOURCE";
@@ -46,7 +48,7 @@ export async function merge(
   // ZetaSQL analyses MERGE fully: types, names and errors with positions in the user's text.
   const prepared = await prepareStatement(deps, scope, text, ast);
   const schemaOnly = await loadTables(deps, prepared.uses, { content: false });
-  await withPositions(new SqlText(prepared.sql), text, (o) => prepared.rewritten.locate(o), () =>
+  const resolved = await withPositions(new SqlText(prepared.sql), text, (o) => prepared.rewritten.locate(o), () =>
     deps.engine.analyze(prepared.sql, {
       tables: schemaOnly,
       constants: [...scope.variables.values()],
@@ -55,6 +57,14 @@ export async function merge(
     }),
   );
   if (dryRun) return { statementType: "MERGE", target: targetRef, affected: 0, bytes: 0 };
+  const targetUse = prepared.uses.find((u) => tableKey(u.ref) === tableKey(targetRef));
+  if (!targetUse) throw tableNotFound(targetRef);
+  const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, uses: prepared.uses, target: targetUse, kind: "MERGE" });
+  if ("affected" in onDuckDb) {
+    scope.engines?.push({ duckdb: true });
+    return { statementType: "MERGE", target: targetRef, affected: onDuckDb.affected, bytes: bytesRead(deps, prepared.uses, usedColumnsOf(resolved)) };
+  }
+  scope.engines?.push({ duckdb: false, refused: onDuckDb.refused });
 
   const schema = target.schema;
   const clauses = readClauses(text, node, schema);

@@ -14,7 +14,7 @@ import { CompilerGap, compile, runCompiled } from "./compiled_query";
 import { isNonDeterministic } from "./result_cache";
 import { SqlText, withPositions } from "./sql_text";
 import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps, type PreparedStatement } from "./statement_tables";
-import { tableKey, type StatementScope } from "./table_names";
+import { tableKey, type EngineUse, type StatementScope } from "./table_names";
 
 export interface QueryResult {
   schema: Field[];
@@ -23,8 +23,8 @@ export interface QueryResult {
   /** What BigQuery would bill for `bytes` (0 on a cache hit). */
   billed: number;
   cacheHit: boolean;
-  /** Which engine answered (for tests and benchmarks): DuckDB, or the reference evaluator and why. */
-  engine?: { duckdb: true } | { duckdb: false; refused: string };
+  /** Which engine answered: DuckDB, or the reference evaluator and why. */
+  engine?: EngineUse;
   /** With opts.planOnly, the compiled query (not run: rows is empty); absent when ZetaSQL answered. */
   compiled?: CompiledQuery;
 }
@@ -70,7 +70,7 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
         `Query exceeded limit for bytes billed: ${opts.maximumBytesBilled}. ${billed} or higher required.`,
       );
     }
-    const { compiled, refused } = compile(resolved, {
+    const { compiled, refused } = deps.referenceOnly ? { compiled: undefined, refused: "reference evaluator only" } : compile(resolved, {
       params: prepared.params,
       constants: context().constants ?? [],
       uses: prepared.uses,
@@ -93,8 +93,11 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       return deps.engine.evaluateQuery(prepared.sql, { ...context(), tables });
     };
     let output: { schema: Field[]; rows: Row[] };
-    let engine: QueryResult["engine"];
-    if (compiled && opts.planOnly) return { schema: compiled.schema, rows: [], bytes, billed, cacheHit: false, compiled };
+    let engine: EngineUse;
+    if (compiled && opts.planOnly) {
+      scope.engines?.push({ duckdb: true });
+      return { schema: compiled.schema, rows: [], bytes, billed, cacheHit: false, compiled };
+    }
     if (compiled) {
       try {
         const rows = opts.tx ? await runCompiled(opts.tx.connection, compiled) : await deps.store.read((c) => runCompiled(c, compiled));
@@ -110,6 +113,7 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       output = await onZetaSql(refused ?? "");
       engine = { duckdb: false, refused: refused ?? "" };
     }
+    scope.engines?.push(engine);
     checkColumnNames(output.schema);
     const result = { schema: output.schema, rows: output.rows, bytes };
     if (key) deps.cache.set(key, result);

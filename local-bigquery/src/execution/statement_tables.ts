@@ -18,6 +18,8 @@ export interface Deps {
   cache: ResultCache;
   /** Also answer every compiled query on ZetaSQL's reference evaluator and fail on any difference (tests). */
   oracle?: boolean;
+  /** Run everything on ZetaSQL's reference evaluator, never DuckDB: the other side of differential tests. */
+  referenceOnly?: boolean;
 }
 
 /** The hidden column that carries the store's row id into ZetaSQL (UPDATE, DELETE, MERGE). */

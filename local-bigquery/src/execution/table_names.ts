@@ -16,7 +16,12 @@ export interface StatementScope {
   deadlineMs?: number;
   /** false: the result cache is neither read nor written. */
   useQueryCache?: boolean;
+  /** Which engine ran each query and DML part of the request (see ExecutionResult.engines). */
+  engines?: EngineUse[];
 }
+
+/** DuckDB ran it, or the reference evaluator did because the DuckDB compiler refused `refused`. */
+export type EngineUse = { duckdb: true } | { duckdb: false; refused: string };
 
 const parts = (segments: string[]): string[] => segments.flatMap((s) => s.split("."));
 

@@ -26,10 +26,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** referenceOnly: every statement runs on ZetaSQL's reference evaluator (the other side of DML differential tests). */
+export async function startHarness(opts: { referenceOnly?: boolean } = {}): Promise<Harness> {
   const engine = await startEngine({ deadlineMs: 60_000 });
   const store = await openStore(":memory:");
-  const executor = createExecutor({ store, engine, oracle: true });
+  const executor = createExecutor({ store, engine, oracle: !opts.referenceOnly, referenceOnly: opts.referenceOnly });
   const run = (sql: string, extra: Partial<ExecutionRequest> = {}): Promise<ExecutionResult> =>
     executor.execute({ projectId: PROJECT, sql, params: [], ...extra });
   const ref = (dataset: string, table: string): TableRef => ({ projectId: PROJECT, datasetId: dataset, tableId: table });

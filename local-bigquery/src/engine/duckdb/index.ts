@@ -46,9 +46,23 @@
  * (compile_expressions.ts) and the scans in compile_scans.ts. Refused for now: subqueries in
  * expressions, correlated references, STRUCT/ARRAY comparison, SUM/AVG of FLOAT64 (summation
  * order changes the rounding), ARRAY_AGG/STRING_AGG (order), SAFE. prefixes, time zones other
- * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets, DML.
+ * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets.
+ *
+ * DML: compileModify() (compile_modify.ts) turns a resolved INSERT, UPDATE, DELETE, MERGE or
+ * TRUNCATE into one changes query (__rid, __op, the new row), applyChanges() (apply_changes.ts)
+ * applies it by rowid in the caller's transaction; proven by test/duckdb_modify_differential.test.ts.
+ * DuckDB traps there: an UPDATE touching a LIST column moves the row to a new rowid (so DELETEs
+ * go first and UPDATE is one statement); a column named rowid hides the pseudo-column (refused);
+ * STRUCT fields cannot be NOT NULL and CHECK constraints take no lambdas (nested REQUIRED fields
+ * are checked by the changes query); an uncorrelated scalar subquery (an opaque constant) runs
+ * even when no row needs it, so an erroring constant fails where GoogleSQL evaluates it on no row;
+ * the join filter pushdown optimizer drops probe-side rows before a pushed-down predicate sees
+ * them, so `JOIN ... ON a.k = b.k WHERE DIV(a.n, a.k) > 0` may not raise where ZetaSQL (which
+ * evaluates that conjunct on every row of a) does.
  */
 export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
+export { compileModify, type CompileModifyResult, type CompiledModify, type ModifyOptions, type TargetColumn } from "./compile_modify";
+export { applyChanges, MULTIPLE_MATCHES, type ChangesTarget } from "./apply_changes";
 export { DuckDbRunner } from "./runner";
 export { cellAppender, toCell, toDuckValue } from "./cells";
 export { storageType } from "./types";

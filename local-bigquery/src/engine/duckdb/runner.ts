@@ -42,7 +42,8 @@ export class DuckDbRunner {
   /** Creates (or replaces) a table named as the engine names it, with its rows. */
   async load(table: EngineTable): Promise<void> {
     const types = table.columns.map((c) => typeOf(c.field));
-    const columns = table.columns.map((c, i) => `${quoteIdent(c.name)} ${duckType(types[i])}`);
+    // REQUIRED columns are NOT NULL, as the DuckDB storage declares them.
+    const columns = table.columns.map((c, i) => `${quoteIdent(c.name)} ${duckType(types[i])}${c.field.mode === "REQUIRED" ? " NOT NULL" : ""}`);
     await this.connection.run(`CREATE OR REPLACE TABLE ${quoteIdent(table.name)} (${columns.join(", ")})`);
     const rows = table.rows ?? [];
     for (let start = 0; start < rows.length; start += 500) {
