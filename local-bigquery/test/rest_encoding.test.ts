@@ -1,10 +1,11 @@
 /** The wire encodings on their own: parameters, scalars, timestamps. */
 import { BigQueryError } from "../src/errors";
 import { isCanonicalJsonText } from "../src/encoding/canonical_json";
+import { decodeInsertRows } from "../src/encoding/insert_rows";
 import { decodeParameters } from "../src/encoding/params";
 import { normalizeScalar } from "../src/encoding/scalars";
 import { isoUtcToMicrosText, microsToFloatSeconds, parseTimestampText } from "../src/encoding/timestamp";
-import type { FieldType } from "../src/model";
+import type { Field, FieldType } from "../src/model";
 
 describe("encoding", () => {
   it.each([
@@ -223,5 +224,51 @@ describe("encoding", () => {
       }
     }
     expect(canonical).toBeGreaterThan(1000);
+  });
+
+  it("decodes insertAll rows the same on the fast and the general paths", () => {
+    const fields: Field[] = [
+      { name: "id", type: "STRING", mode: "REQUIRED" },
+      { name: "at", type: "TIMESTAMP", mode: "NULLABLE" },
+      { name: "doc", type: "JSON", mode: "NULLABLE" },
+      { name: "tags", type: "STRING", mode: "REPEATED" },
+    ];
+    const rows = [
+      { insertId: "a", json: { id: "x", at: "2025-01-01T00:00:00Z", doc: '{"k":1}' } },
+      { insertId: 7, json: { ID: 5, AT: "2025-01-01 00:00:00 UTC", Doc: '{ "k" : 1 }', tags: ["t"] } },
+      { insertId: "", json: { id: "y", at: 1735689600, doc: { k: 1 } } },
+    ];
+    expect(decodeInsertRows(rows, fields, {})).toEqual({
+      rows: [
+        ["x", "1735689600000000", '{"k":1}', []],
+        ["5", "1735689600000000", '{"k":1}', ["t"]],
+        ["y", "1735689600000000", '{"k":1}', []],
+      ],
+      insertIds: ["a", "7", undefined],
+      insertErrors: [],
+    });
+    const bad = [{ json: { id: "x" } }, { json: { id: { no: 1 }, at: "soon", extra: 1 } }, { json: null }];
+    expect(decodeInsertRows(bad, fields, {}).insertErrors).toEqual([
+      { index: 0, errors: [{ reason: "stopped", location: "", debugInfo: "", message: "" }] },
+      {
+        index: 1,
+        errors: [
+          { reason: "invalid", location: "id", debugInfo: "", message: "This field: id is not a record; it takes a STRING value." },
+          {
+            reason: "invalid",
+            location: "at",
+            debugInfo: "",
+            message:
+              "Could not parse 'soon' as a timestamp. Required format is YYYY-MM-DD HH:MM[:SS[.SSSSSS]] or YYYY/MM/DD HH:MM[:SS[.SSSSSS]] (field at, type TIMESTAMP)",
+          },
+          { reason: "invalid", location: "extra", debugInfo: "", message: "no such field: extra." },
+          { reason: "invalid", location: "id", debugInfo: "", message: "Missing required field: id." },
+        ],
+      },
+      { index: 2, errors: [{ reason: "invalid", location: "", debugInfo: "", message: "Row is not a JSON object: every row needs a json object" }] },
+    ]);
+    const skipped = decodeInsertRows(bad, fields, { skipInvalidRows: true, ignoreUnknownValues: true });
+    expect(skipped.rows).toEqual([["x", null, null, []]]);
+    expect(skipped.insertErrors.map((e) => e.index)).toEqual([1, 2]);
   });
 });
