@@ -93,12 +93,12 @@ function main(): void {
     const body = parseInsertAllBody(JSON.parse(pick(texts, i)));
     return decodeInsertRows(body.rows ?? [], ORDERS_RAW, body);
   });
-  const f = (n: number): string => n.toFixed(2).padStart(7);
+  const f = (n: number): string => n.toFixed(2).padStart(6);
   console.log(`insertAll decode, orders_raw schema, ${ROWS}-row batches, best of ${rounds} rounds x ${batches} batches (µs per row):`);
-  console.log(`  JSON.parse of the body      ${f(parse)}`);
-  console.log(`  envelope (parseInsertAllBody)${f(envelope)}`);
-  console.log(`  schema decode (decodeInsertRows)${f(decode)}`);
-  console.log(`  all three                   ${f(whole)}`);
+  console.log(`  JSON.parse of the body        ${f(parse)}`);
+  console.log(`  envelope (parseInsertAllBody) ${f(envelope)}`);
+  console.log(`  decode (decodeInsertRows)     ${f(decode)}`);
+  console.log(`  all three                     ${f(whole)}`);
 }
 
 main();
