@@ -22,18 +22,25 @@ const typed = (type: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be a ${type}`),
 });
 
-const timestamp = z
-  .string(typed("string"))
-  .refine((v) => /(Z|[+-]\d{2}:\d{2})$/i.test(v), "must carry a time zone (Z or ±hh:mm), e.g. 2025-08-08T10:00:00Z")
-  .pipe(z.iso.datetime({ offset: true, error: "must be an RFC 3339 timestamp such as 2025-08-08T10:00:00Z" }))
-  .transform((v, ctx) => {
-    const utc = toUtcMicros(v);
-    if (utc === undefined) {
-      ctx.addIssue({ code: "custom", message: "must be within years 0001-9999 and at most microsecond precision" });
-      return z.NEVER;
-    }
-    return utc;
-  });
+// What /(Z|[+-]\d{2}:\d{2})$/i accepts, without a regex that tries every position of the text.
+const ZONE_SUFFIX = /^[+-]\d{2}:\d{2}$/;
+const hasZone = (v: string): boolean => v.endsWith("Z") || v.endsWith("z") || ZONE_SUFFIX.test(v.slice(-6));
+// The pattern z.iso.datetime({ offset: true }) tests. The three checks run in one transform, first failure
+// only (as a refine → pipe → transform chain would): a third of the zod steps per timestamp.
+const RFC3339_DATETIME = z.regexes.datetime({ offset: true });
+
+const timestamp = z.string(typed("string")).transform((v, ctx) => {
+  const refused =
+    !hasZone(v) ? "must carry a time zone (Z or ±hh:mm), e.g. 2025-08-08T10:00:00Z"
+    : !RFC3339_DATETIME.test(v) ? "must be an RFC 3339 timestamp such as 2025-08-08T10:00:00Z"
+    : undefined;
+  const utc = refused === undefined ? toUtcMicros(v) : undefined;
+  if (utc === undefined) {
+    ctx.addIssue({ code: "custom", message: refused ?? "must be within years 0001-9999 and at most microsecond precision" });
+    return z.NEVER;
+  }
+  return utc;
+});
 
 const identifier = (what: string) =>
   z
@@ -99,10 +106,7 @@ export const CLOCK_SKEW_SECONDS = 300;
 const latestAccepted = (now: Date): string => toUtcMicros(new Date(now.getTime() + CLOCK_SKEW_SECONDS * 1000).toISOString()) as string;
 
 // Canonical UTC strings of fixed width compare like the instants they name (microseconds included).
-const futureProblems = (order: Order, index: number, latest: string, now: Date): RowProblem[] =>
-  (["order_date", "updated_at"] as const)
-    .filter((field) => typeof order[field] === "string" && (order[field] as string) > latest)
-    .map((field) => ({ index, field, message: `must not be in the future (more than ${CLOCK_SKEW_SECONDS} s after the server clock, ${now.toISOString()})` }));
+const isFuture = (value: string | null | undefined, latest: string): boolean => typeof value === "string" && value > latest;
 
 /**
  * Checks every row and reports every bad field of every row, so a client can fix a batch in one round.
@@ -116,12 +120,16 @@ export const validateOrders = (
   const orders: ValidOrder[] = [];
   const problems: RowProblem[] = [];
   const latest = latestAccepted(now);
+  const futureMessage = `must not be in the future (more than ${CLOCK_SKEW_SECONDS} s after the server clock, ${now.toISOString()})`;
   rows.forEach((raw, index) => {
     const result = OrderSchema.safeParse(raw);
     if (result.success) {
-      const future = futureProblems(result.data, index, latest, now);
-      if (future.length) problems.push(...future);
-      else orders.push({ order: result.data, raw });
+      const order = result.data;
+      const dateFuture = isFuture(order.order_date, latest);
+      const updatedFuture = isFuture(order.updated_at, latest);
+      if (dateFuture) problems.push({ index, field: "order_date", message: futureMessage });
+      if (updatedFuture) problems.push({ index, field: "updated_at", message: futureMessage });
+      if (!dateFuture && !updatedFuture) orders.push({ order, raw });
       return;
     }
     for (const issue of result.error.issues) {

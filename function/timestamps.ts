@@ -5,6 +5,11 @@
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
+const pad = (n: number, w = 2): string => String(n).padStart(w, "0");
+
+// The usual case, already UTC: the fields stand as written, only the fraction is padded to six digits.
+const UTC_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
 /**
  * The UTC form BigQuery stores, with exactly six fraction digits, so that equal
  * instants written differently (`+00:00`, `Z`, `.000`) give the same string.
@@ -12,16 +17,21 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|
  * @returns `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or undefined when it cannot be stored
  *   (more than microsecond precision, or outside BigQuery's years 0001-9999)
  */
-const pad = (n: number, w = 2): string => String(n).padStart(w, "0");
-
 export const toUtcMicros = (value: string): string | undefined => {
+  if (UTC_FORM.test(value)) {
+    const frac = value.length === 20 ? "" : value.slice(20, -1);
+    // Digits past microseconds are accepted only when they are zeros: never round silently.
+    if (value.startsWith("0000") || /[1-9]/.test(frac.slice(6))) return undefined;
+    // Already canonical: the same string back, nothing built.
+    return frac.length === 6 ? value : `${value.slice(0, 19)}.${frac.slice(0, 6).padEnd(6, "0")}Z`;
+  }
   const m = RFC3339.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac = "", zone] = m;
   // Digits past microseconds are accepted only when they are zeros: never round silently.
   if (/[1-9]/.test(frac.slice(6))) return undefined;
   const micros = `.${frac.slice(0, 6).padEnd(6, "0")}Z`;
-  // Already UTC (the usual case): the fields stand as written, no date arithmetic needed.
+  // UTC written as Z or a zero offset: the fields stand as written, no date arithmetic needed.
   if (zone === "Z" || zone === "+00:00" || zone === "-00:00") return y === "0000" ? undefined : `${y}-${mo}-${d}T${h}:${mi}:${s}${micros}`;
   const offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   const date = new Date(0);

@@ -20,6 +20,11 @@ const badCases: BadCase[] = [
   { name: "date only", order: { ...good, order_date: "2025-08-08" }, field: "order_date", message: /time zone/ },
   { name: "impossible date", order: { ...good, order_date: "2025-02-30T10:00:00Z" }, field: "order_date", message: /RFC 3339/ },
   { name: "nanosecond precision", order: { ...good, order_date: "2025-08-08T10:00:00.123456789Z" }, field: "order_date", message: /microsecond/ },
+  { name: "seven fraction digits", order: { ...good, order_date: "2025-08-08T10:00:00.1234567Z" }, field: "order_date", message: /microsecond/ },
+  { name: "year 0000", order: { ...good, order_date: "0000-01-01T00:00:00Z" }, field: "order_date", message: /years 0001-9999/ },
+  { name: "a lower-case z", order: { ...good, order_date: "2025-08-08T10:00:00z" }, field: "order_date", message: /RFC 3339/ },
+  { name: "an offset without a colon", order: { ...good, order_date: "2025-08-08T10:00:00+0200" }, field: "order_date", message: /time zone/ },
+  { name: "a zone only", order: { ...good, order_date: "+02:00" }, field: "order_date", message: /RFC 3339/ },
   { name: "missing order_date", order: { ...good, order_date: undefined }, field: "order_date", message: /is required/ },
   { name: "unknown status", order: { ...good, order_status: "Lost" }, field: "order_status", message: /must be one of Pending/ },
   { name: "missing status", order: { ...good, order_status: undefined }, field: "order_status", message: /is required/ },
@@ -65,6 +70,9 @@ describe("validateOrders", () => {
     ["2025-08-08T00:00:00.5-05:00", "2025-08-08T05:00:00.500000Z"],
     ["2025-12-31T23:59:59.999999-01:00", "2026-01-01T00:59:59.999999Z"],
     ["2025-08-08T10:00:00.123456000Z", "2025-08-08T10:00:00.123456Z"],
+    ["2025-08-08T10:00:00.123456Z", "2025-08-08T10:00:00.123456Z"],
+    ["2025-08-08T10:00:00.12Z", "2025-08-08T10:00:00.120000Z"],
+    ["2025-08-08T10:00:00+00:00", "2025-08-08T10:00:00.000000Z"],
     ["0099-01-01T00:00:00Z", "0099-01-01T00:00:00.000000Z"],
   ])("stores %s in UTC as %s", (input, utc) => {
     const result = validateOrders([{ ...good, order_date: input, updated_at: input }]);

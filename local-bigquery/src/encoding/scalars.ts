@@ -5,7 +5,8 @@
  * "YYYY-MM-DD HH:MM:SS UTC" text or epoch seconds for TIMESTAMP, objects for JSON.
  */
 import type { FieldType } from "../model";
-import { epochDays, parseTimestampText, secondsToMicros } from "./timestamp";
+import { isCanonicalJsonText } from "./canonical_json";
+import { epochDays, isoUtcToMicrosText, parseTimestampText, secondsToMicros } from "./timestamp";
 
 export type ScalarResult = { ok: true; value: string } | { ok: false; message: string };
 
@@ -145,7 +146,9 @@ function time(input: unknown): ScalarResult {
 
 function timestamp(input: unknown): ScalarResult {
   const micros =
-    typeof input === "number" ? secondsToMicros(input) : typeof input === "string" ? parseTimestampText(input) : undefined;
+    typeof input === "number" ? secondsToMicros(input)
+    : typeof input === "string" ? (isoUtcToMicrosText(input) ?? parseTimestampText(input))
+    : undefined;
   if (micros === undefined) {
     return fail(
       `Could not parse '${show(input)}' as a timestamp. Required format is YYYY-MM-DD HH:MM[:SS[.SSSSSS]] or YYYY/MM/DD HH:MM[:SS[.SSSSSS]]`,
@@ -157,6 +160,7 @@ function timestamp(input: unknown): ScalarResult {
 /** JSON columns take JSON text or any JSON value (the client sends objects as nested JSON). */
 function json(input: unknown): ScalarResult {
   if (typeof input === "string") {
+    if (isCanonicalJsonText(input)) return ok(input);
     try {
       return ok(JSON.stringify(JSON.parse(input)));
     } catch {

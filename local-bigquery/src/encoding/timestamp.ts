@@ -20,8 +20,8 @@ export function epochDays(year: number, month: number, day: number): number | un
 }
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const daysInMonth = (y: number, m: number): number =>
-  [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (y: number, m: number): number => (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]);
 
 /** Parses BigQuery's accepted TIMESTAMP text (ISO 8601, "2025-01-01 10:00:00 UTC", offsets) to epoch micros. */
 export function parseTimestampText(text: string): bigint | undefined {
@@ -41,6 +41,44 @@ export function parseTimestampText(text: string): bigint | undefined {
   const seconds = BigInt(days) * 86400n + BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s) - offsetMinutes * 60);
   const total = seconds * 1_000_000n + micros;
   return total < MIN_MICROS || total > MAX_MICROS ? undefined : total;
+}
+
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const twoDigits = (s: string, at: number): number => (s.charCodeAt(at) - 48) * 10 + s.charCodeAt(at + 1) - 48;
+
+/**
+ * The common form "YYYY-MM-DDTHH:MM:SS[.f{1,12}]Z" from 1970 on (what clients and toISOString send)
+ * straight to epoch micros text, without a regex or BigInt. Undefined means "not this form":
+ * the caller falls back to parseTimestampText, which accepts everything this does with the same result.
+ */
+export function isoUtcToMicrosText(s: string): string | undefined {
+  const n = s.length;
+  // 20: no fraction; 22..33: one to twelve fraction digits ("SS.Z", 21, is left to the general parser).
+  if (n < 20 || n === 21 || n > 33 || s.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return undefined;
+  }
+  for (const i of DIGIT_POSITIONS) if (!isDigit(s.charCodeAt(i))) return undefined;
+  let fraction = "000000";
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46) return undefined;
+    for (let i = 20; i < n - 1; i++) if (!isDigit(s.charCodeAt(i))) return undefined;
+    // Digits beyond microseconds are truncated, as BigQuery does.
+    fraction = n - 21 >= 6 ? s.slice(20, 26) : s.slice(20, n - 1) + "000000".slice(n - 21);
+  }
+  const year = twoDigits(s, 0) * 100 + twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const h = twoDigits(s, 11);
+  const mi = twoDigits(s, 14);
+  const sec = twoDigits(s, 17);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || h > 23 || mi > 59 || sec > 59) {
+    return undefined;
+  }
+  // Whole seconds stay far below 2^53; from 1970 on they are >= 0, so micros are the seconds' digits then six more.
+  const seconds = Date.UTC(year, month - 1, day) / 1000 + h * 3600 + mi * 60 + sec;
+  return seconds === 0 ? undefined : `${seconds}${fraction}`;
 }
 
 /** Epoch seconds (a JSON number, as insertAll accepts) to epoch micros. */

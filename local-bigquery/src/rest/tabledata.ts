@@ -23,14 +23,21 @@ const insertAllBody = z.object({
   templateSuffix: z.string().optional(),
 });
 
-async function insertAll(ctx: ServiceContext, req: RequestParts): Promise<Record<string, unknown>> {
-  const ref = refOf(req.params);
-  const parsed = insertAllBody.safeParse(req.body ?? {});
+export type InsertAllBody = z.output<typeof insertAllBody>;
+
+/** The insertAll request body, checked; throws 400 invalid naming the first bad part. */
+export function parseInsertAllBody(input: unknown): InsertAllBody {
+  const parsed = insertAllBody.safeParse(input ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw invalid(`Invalid insertAll request at ${issue?.path.join(".") || "body"}: ${issue?.message ?? "malformed"}`);
   }
-  const body = parsed.data;
+  return parsed.data;
+}
+
+async function insertAll(ctx: ServiceContext, req: RequestParts): Promise<Record<string, unknown>> {
+  const ref = refOf(req.params);
+  const body = parseInsertAllBody(req.body);
   if (body.templateSuffix) throw unsupported("templateSuffix is not supported by the local BigQuery: insert into the target table directly");
   const table = requireTable(ctx, ref);
   if (table.type !== "TABLE") throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a view`);

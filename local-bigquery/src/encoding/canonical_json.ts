@@ -1,0 +1,88 @@
+/**
+ * Whether a JSON text is already in the compact form a JSON column stores
+ * (JSON.stringify(JSON.parse(text))), so it can be kept as sent instead of being
+ * parsed and re-serialised. Conservative: false only means "canonicalise it the
+ * long way", so anything unusual (whitespace, escapes, lone surrogates, numbers
+ * not in shortest form, duplicate keys, keys that JSON.stringify would reorder,
+ * deep nesting, many keys) answers false.
+ */
+
+const MAX_DEPTH = 64;
+// Duplicate keys are found by a linear search; larger objects take the long way.
+const MAX_KEYS = 32;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isNumberChar = (c: number): boolean => isDigit(c) || c === 45 /* - */ || c === 43 /* + */ || c === 46 /* . */ || c === 101 /* e */ || c === 69; /* E */
+
+export function isCanonicalJsonText(text: string): boolean {
+  return scanValue(text, 0, 0) === text.length;
+}
+
+/** The index just after the value starting at `i`, or -1 when it is not canonical JSON. */
+function scanValue(s: string, i: number, depth: number): number {
+  const c = s.charCodeAt(i);
+  if (c === 34 /* " */) return scanString(s, i);
+  if (c === 123 /* { */) return depth < MAX_DEPTH ? scanObject(s, i, depth + 1) : -1;
+  if (c === 91 /* [ */) return depth < MAX_DEPTH ? scanArray(s, i, depth + 1) : -1;
+  if (c === 116 /* t */) return s.startsWith("true", i) ? i + 4 : -1;
+  if (c === 102 /* f */) return s.startsWith("false", i) ? i + 5 : -1;
+  if (c === 110 /* n */) return s.startsWith("null", i) ? i + 4 : -1;
+  if (c === 45 || isDigit(c)) {
+    let j = i + 1;
+    while (j < s.length && isNumberChar(s.charCodeAt(j))) j++;
+    const token = s.slice(i, j);
+    // JSON.stringify prints a number as String(number) does; equal text means the token is both valid and shortest.
+    return String(Number(token)) === token ? j : -1;
+  }
+  return -1;
+}
+
+/** A string without escapes or control characters, whose surrogates all come in pairs (JSON.stringify escapes lone ones). */
+function scanString(s: string, i: number): number {
+  for (let j = i + 1; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 34) return j + 1;
+    if (c === 92 /* \ */ || c < 32) return -1;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = s.charCodeAt(j + 1);
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return -1;
+      j++;
+    }
+  }
+  return -1;
+}
+
+function scanObject(s: string, i: number, depth: number): number {
+  let j = i + 1;
+  if (s.charCodeAt(j) === 125 /* } */) return j + 1;
+  const keys: string[] = [];
+  for (;;) {
+    if (s.charCodeAt(j) !== 34) return -1;
+    const keyEnd = scanString(s, j);
+    // Integer-like keys are enumerated first after parsing, so a text holding one may not round-trip in order.
+    if (keyEnd < 0 || isDigit(s.charCodeAt(j + 1)) || keys.length === MAX_KEYS) return -1;
+    const key = s.slice(j + 1, keyEnd - 1);
+    if (keys.includes(key)) return -1; // the parse keeps one of them
+    keys.push(key);
+    if (s.charCodeAt(keyEnd) !== 58 /* : */) return -1;
+    j = scanValue(s, keyEnd + 1, depth);
+    if (j < 0) return -1;
+    const c = s.charCodeAt(j);
+    if (c === 125) return j + 1;
+    if (c !== 44 /* , */) return -1;
+    j++;
+  }
+}
+
+function scanArray(s: string, i: number, depth: number): number {
+  let j = i + 1;
+  if (s.charCodeAt(j) === 93 /* ] */) return j + 1;
+  for (;;) {
+    j = scanValue(s, j, depth);
+    if (j < 0) return -1;
+    const c = s.charCodeAt(j);
+    if (c === 93) return j + 1;
+    if (c !== 44) return -1;
+    j++;
+  }
+}
