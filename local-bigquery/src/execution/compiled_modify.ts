@@ -6,7 +6,7 @@
 import { applyChanges, compileModify } from "../engine/duckdb";
 import type { AstNode } from "../engine";
 import type { QueryParameter, TableRef } from "../model";
-import { CompilerGap, duckDbError, tableSqlFor } from "./compiled_query";
+import { CompilerGap, duckDbError, guarded, tableSqlFor } from "./compiled_query";
 import type { StatementType } from "./executor";
 import { requiredFieldError } from "./required_columns";
 import type { Deps, TableUse } from "./statement_tables";
@@ -20,10 +20,12 @@ export async function modifyOnDuckDb(
 ): Promise<ModifyAttempt> {
   if (deps.referenceOnly) return { refused: "reference evaluator only" };
   const { target } = statement;
-  const compiled = compileModify(resolved, statement.params, {
-    targetSchema: target.meta.schema,
-    tableSql: tableSqlFor(statement.uses, (ref) => deps.store.relation(ref)),
-  });
+  const compiled = guarded(() =>
+    compileModify(resolved, statement.params, {
+      targetSchema: target.meta.schema,
+      tableSql: tableSqlFor(statement.uses, (ref) => deps.store.relation(ref)),
+    }),
+  );
   if (!compiled.ok) return { refused: compiled.unsupported };
   const ref: TableRef = target.ref;
   try {

@@ -38,8 +38,20 @@ export function tableSqlFor(uses: TableUse[], relation: (ref: TableRef) => strin
 
 /** The DuckDB form of a resolved query, or the construct the compiler refused. */
 export function compile(resolved: AstNode, context: CompileContext): { compiled?: CompiledQuery; refused?: string } {
-  const result = compileQuery(resolved, context.params, { tableSql: tableSqlFor(context.uses, context.relation) });
+  const result = guarded(() => compileQuery(resolved, context.params, { tableSql: tableSqlFor(context.uses, context.relation) }));
   return result.ok ? { compiled: result } : { refused: result.unsupported };
+}
+
+/**
+ * A compiler that throws (a value it cannot decode, say a RANGE literal) has refused: the
+ * reference evaluator answers instead of the user seeing the compiler's failure.
+ */
+export function guarded<T extends { ok: true }>(compileIt: () => T | { ok: false; unsupported: string }): T | { ok: false; unsupported: string } {
+  try {
+    return compileIt();
+  } catch (error) {
+    return { ok: false, unsupported: `unsupported: a value or construct the compiler could not translate (${(error as Error).message.split("\n")[0]})` };
+  }
 }
 
 export async function runCompiled(connection: DuckDBConnection, compiled: CompiledQuery): Promise<Row[]> {
