@@ -1,6 +1,6 @@
 /**
  * The Store on DuckDB: one database file holds the catalog (schema `lbq`: datasets, tables and
- * views with their metadata as JSON, the insertId log, a log of data changes) and every table's
+ * views with their metadata as JSON, and a write log of data changes and insertIds) and every table's
  * rows as a typed DuckDB table (schema `data`, one table `t<tid>` per BigQuery table; see
  * table_layout.ts). The catalog is read once at start and kept in memory: this process owns the
  * file (DuckDB locks it).
@@ -36,9 +36,10 @@ const CATALOG_SQL = [
   "CREATE SCHEMA IF NOT EXISTS data",
   "CREATE TABLE IF NOT EXISTS lbq.datasets (project VARCHAR NOT NULL, dataset VARCHAR NOT NULL, meta VARCHAR NOT NULL)",
   "CREATE TABLE IF NOT EXISTS lbq.tables (tid BIGINT NOT NULL, project VARCHAR NOT NULL, dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, meta VARCHAR NOT NULL)",
-  "CREATE TABLE IF NOT EXISTS lbq.insert_ids (tid BIGINT NOT NULL, insert_id VARCHAR NOT NULL, claimed_at BIGINT NOT NULL)",
-  // Appended on every data change (appends never conflict, an UPDATE of lbq.tables would): lastModifiedTime survives a restart.
-  "CREATE TABLE IF NOT EXISTS lbq.changes (tid BIGINT NOT NULL, changed_at BIGINT NOT NULL)",
+  // The write log, appended in each data change's transaction (appends never conflict; an UPDATE of
+  // lbq.tables would): one row per table changed (insert_id NULL), so lastModifiedTime survives a
+  // restart, and one per insertId claimed, so the de-duplication window does too.
+  "CREATE TABLE IF NOT EXISTS lbq.writes (tid BIGINT NOT NULL, insert_id VARCHAR, written_at BIGINT NOT NULL)",
 ];
 
 interface TableRecord {
@@ -105,7 +106,7 @@ class DuckDbStore implements Store {
         const ds = JSON.parse(meta as string) as DatasetMeta;
         this.datasets.set(datasetKey(ds.ref), ds);
       }
-      const modified = new Map((await rows(c, "SELECT tid, max(changed_at) FROM lbq.changes GROUP BY tid")).map(([tid, at]) => [Number(tid), Number(at)]));
+      const modified = new Map((await rows(c, "SELECT tid, max(written_at) FROM lbq.writes GROUP BY tid")).map(([tid, at]) => [Number(tid), Number(at)]));
       for (const [tid, meta] of await rows(c, "SELECT tid, meta FROM lbq.tables")) {
         const record: TableRecord = { tid: Number(tid), meta: JSON.parse(meta as string) as TableMeta, version: ++this.version, stats: { rows: 0, columnBytes: [] } };
         record.meta.lastModifiedTime = Math.max(record.meta.lastModifiedTime, modified.get(record.tid) ?? 0);
@@ -114,14 +115,14 @@ class DuckDbStore implements Store {
         this.nextTid = Math.max(this.nextTid, record.tid + 1);
       }
       const cutoff = this.ids.cutoff();
-      for (const [tid, id, at] of await rows(c, "SELECT tid, insert_id, claimed_at FROM lbq.insert_ids WHERE claimed_at >= $1 ORDER BY claimed_at", [BigInt(cutoff)])) {
+      for (const [tid, id, at] of await rows(c, "SELECT tid, insert_id, written_at FROM lbq.writes WHERE insert_id IS NOT NULL AND written_at >= $1 ORDER BY written_at", [BigInt(cutoff)])) {
         this.ids.commit([{ tid: Number(tid), id: id as string }], Number(at));
       }
-      // Compact the logs: what the window forgot, and all but the last change of each table.
-      await c.run("BEGIN");
-      await c.run("DELETE FROM lbq.insert_ids WHERE claimed_at < $1", [BigInt(cutoff)]);
-      await c.run("CREATE OR REPLACE TABLE lbq.changes AS SELECT tid, max(changed_at) AS changed_at FROM lbq.changes GROUP BY tid");
-      await c.run("COMMIT");
+      // Compact the log: insertIds the window forgot, and all but the last change of each table.
+      await c.run(
+        `DELETE FROM lbq.writes WHERE (insert_id IS NOT NULL AND written_at < $1) OR (insert_id IS NULL AND written_at < (SELECT max(w.written_at) FROM lbq.writes w WHERE w.tid = lbq.writes.tid))`,
+        [BigInt(cutoff)],
+      );
     });
   }
 
@@ -319,21 +320,11 @@ class DuckDbStore implements Store {
     });
     for (const [record, rows] of touched) if (rows.length > 0) await appendRows(c, record.tid, record.meta.schema, rows);
     const at = this.now();
-    if (pending.entries.length > 0) {
-      const log = await c.createAppender("insert_ids", "lbq");
-      for (const { tid, id } of pending.entries) {
-        log.appendBigInt(BigInt(tid));
-        log.appendVarchar(id);
-        log.appendBigInt(BigInt(at));
-        log.endRow();
-      }
-      log.closeSync();
-    }
     const changed = [...touched].filter(([, rows]) => rows.length > 0).map(([record]) => record);
-    await logChanges(c, changed, at);
+    await logWrites(c, changed, pending.entries, at);
     if (at - this.lastPrune > 60_000) {
       this.lastPrune = at;
-      await c.run("DELETE FROM lbq.insert_ids WHERE claimed_at < $1", [BigInt(this.ids.cutoff())]);
+      await c.run("DELETE FROM lbq.writes WHERE insert_id IS NOT NULL AND written_at < $1", [BigInt(this.ids.cutoff())]);
     }
     await commit(c);
     this.ids.commit(pending.entries, at);
@@ -353,7 +344,7 @@ class DuckDbStore implements Store {
         const at = this.now();
         const records = refs.map((ref) => this.requireTable(ref));
         const stats = await Promise.all(records.map((r) => statsOf(c, relationOf(r.tid), r.meta.schema)));
-        await logChanges(c, records, at);
+        await logWrites(c, records, [], at);
         await commit(c);
         records.forEach((record, i) => this.replaceRecord(record, { stats: stats[i], modifiedAt: at }));
         return result;
@@ -408,8 +399,7 @@ class DuckDbStore implements Store {
   private async dropTableSql(c: DuckDBConnection, record: TableRecord): Promise<void> {
     if (record.meta.type === "TABLE") await c.run(`DROP TABLE IF EXISTS ${relationOf(record.tid)}`);
     await c.run("DELETE FROM lbq.tables WHERE tid = $1", [BigInt(record.tid)]);
-    await c.run("DELETE FROM lbq.insert_ids WHERE tid = $1", [BigInt(record.tid)]);
-    await c.run("DELETE FROM lbq.changes WHERE tid = $1", [BigInt(record.tid)]);
+    await c.run("DELETE FROM lbq.writes WHERE tid = $1", [BigInt(record.tid)]);
   }
 
   private forget(record: TableRecord): void {
@@ -467,9 +457,20 @@ async function rows(c: DuckDBConnection, sql: string, values?: (string | bigint)
   return (await c.runAndReadAll(sql, values)).getRows();
 }
 
-async function logChanges(c: DuckDBConnection, records: TableRecord[], at: number): Promise<void> {
-  if (records.length === 0) return;
-  await c.run(`INSERT INTO lbq.changes VALUES ${records.map((r) => `(${r.tid}, ${at})`).join(", ")}`);
+/** Appends to the write log: a change marker per table written, and the insertIds claimed. */
+async function logWrites(c: DuckDBConnection, records: TableRecord[], ids: readonly { tid: number; id: string }[], at: number): Promise<void> {
+  if (records.length === 0 && ids.length === 0) return;
+  const log = await c.createAppender("writes", "lbq");
+  const written = BigInt(at);
+  const entries: { tid: number; id: string | null }[] = [...records.map((r) => ({ tid: r.tid, id: null })), ...ids];
+  for (const { tid, id } of entries) {
+    log.appendBigInt(BigInt(tid));
+    if (id === null) log.appendNull();
+    else log.appendVarchar(id);
+    log.appendBigInt(written);
+    log.endRow();
+  }
+  log.closeSync();
 }
 
 const appenders = new WeakMap<Field[], CellAppender[]>();
