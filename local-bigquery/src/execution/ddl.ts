@@ -5,14 +5,14 @@
  */
 import type { AstNode } from "../engine";
 import { BigQueryError, duplicate, invalidQuery, unsupported } from "../errors";
-import type { DatasetMeta, Field, TableMeta, TimePartitioning } from "../model";
+import type { DatasetMeta, Field, Row, TableMeta, TimePartitioning } from "../model";
 import type { StatementType } from "./executor";
 import { labelsOption, optionValues, plainOption, stringOption, fieldOfDefinition, type OptionValue } from "./ddl_options";
 import { runQuery } from "./query_runner";
 import type { WriteTransaction } from "../storage/store";
-import { duckDbError } from "./compiled_query";
+import { CompilerGap, duckDbError } from "./compiled_query";
 import { checkRequired, requiredFieldError } from "./required_columns";
-import { RewrittenSql, SqlText, flatten, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
+import { RewrittenSql, SqlText, type ByteRange, flatten, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
 import { loadTables, prepareStatement, type Deps } from "./statement_tables";
 import {
   datasetNotFound,
@@ -174,7 +174,20 @@ export async function createTableOrView(
         }
       }
     : undefined;
-  if (!dryRun) await deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists, rows: compiled ? undefined : query?.rows, fill });
+  if (!dryRun) {
+    const create = (rows: Row[] | undefined, withFill: typeof fill) =>
+      deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists, rows, fill: withFill });
+    try {
+      await create(compiled ? undefined : query?.rows, fill);
+    } catch (error) {
+      if (!(error instanceof CompilerGap)) throw error;
+      // DuckDB could not plan the compiled query: the reference evaluator computes the rows instead.
+      const part = text.sub(queryRange as ByteRange);
+      const rows = await withPositions(part, text, (o) => o + (queryRange as ByteRange).start, () => runQuery(deps, scope, part, { reference: true }));
+      checkRequired(schema, rows.rows, ref);
+      await create(rows.rows, undefined);
+    }
+  }
   return {
     statementType: queryRange ? "CREATE_TABLE_AS_SELECT" : "CREATE_TABLE",
     target: ref,

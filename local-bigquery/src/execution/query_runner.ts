@@ -40,13 +40,15 @@ export interface QueryOptions {
   tx?: WriteTransaction;
   /** Return the compiled query instead of running it (CREATE TABLE AS SELECT runs it into the new table). */
   planOnly?: boolean;
+  /** Run on ZetaSQL's reference evaluator (after DuckDB could not plan the compiled form). */
+  reference?: boolean;
 }
 
 export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText, opts: QueryOptions = {}): Promise<QueryResult> {
   const ast = opts.ast ?? (await deps.engine.parse(text.text));
   const prepared = await prepareStatement(deps, scope, text, ast);
   // The SQL sent holds the SQL of every view read, so a replaced view changes the key too.
-  const uncached = opts.dryRun || opts.rowIdFor || opts.tx || opts.planOnly || scope.useQueryCache === false || isNonDeterministic(prepared.sql);
+  const uncached = opts.dryRun || opts.rowIdFor || opts.tx || opts.planOnly || opts.reference || scope.useQueryCache === false || isNonDeterministic(prepared.sql);
   const key = uncached ? undefined : cacheKey(deps, scope, prepared);
   const cached = key ? deps.cache.get(key) : undefined;
   // BigQuery neither processes nor bills anything for a cached answer.
@@ -70,7 +72,8 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
         `Query exceeded limit for bytes billed: ${opts.maximumBytesBilled}. ${billed} or higher required.`,
       );
     }
-    const { compiled, refused } = deps.referenceOnly ? { compiled: undefined, refused: "reference evaluator only" } : compile(resolved, {
+    const forced = deps.referenceOnly ? "reference evaluator only" : opts.reference ? "its compiled form (DuckDB could not plan it)" : undefined;
+    const { compiled, refused } = forced ? { compiled: undefined, refused: forced } : compile(resolved, {
       params: prepared.params,
       constants: context().constants ?? [],
       uses: prepared.uses,
