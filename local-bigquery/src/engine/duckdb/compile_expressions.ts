@@ -3,6 +3,8 @@ import type { QueryParameter, Value } from "../../model";
 import type { TypeProto } from "../types";
 import { timestampTextToMicros } from "../civil_time";
 import { fromValueProto, type ValueProto } from "../values";
+import { cannotRaise } from "./cannot_raise";
+import { compileSubquery } from "./compile_subqueries";
 import { FUNCTIONS } from "./functions";
 import { child, children, type Node, type ResolvedColumn } from "./resolved_ast";
 import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
@@ -28,7 +30,7 @@ export function compileExpr(node: Node, scope: Scope): string {
     case "Literal":
       return literal(node);
     case "ColumnRef":
-      if (node.isCorrelated) return refuse("a correlated column reference");
+      // A correlated reference names the outer column (ids are unique); DuckDB resolves it outward.
       return col(node.column as ResolvedColumn);
     case "Parameter":
       return parameter(node, scope);
@@ -36,6 +38,8 @@ export function compileExpr(node: Node, scope: Scope): string {
       return cast(node, scope);
     case "FunctionCall":
       return functionCall(node, scope);
+    case "SubqueryExpr":
+      return compileSubquery(node, scope);
     case "MakeStruct": {
       const type = typeOfNode(node);
       const names = structFieldNames(type);
@@ -137,12 +141,15 @@ function isConstant(node: Node): boolean {
  */
 function opaque(node: Node, sql: string, scope: Scope): string {
   if (node.kind === "Literal" || node.kind === "Parameter" || !isConstant(node)) return sql;
-  if (scope.lazy) return refuse("a computed constant inside a conditional branch");
+  if (scope.lazy && !cannotRaise(node)) return refuse("a computed constant that may fail inside a conditional branch");
   return `(SELECT ${sql})`;
 }
 
-/** Evaluate only the arguments they need, in both engines: a subquery argument would be evaluated always. */
-const LAZY = new Set(["if", "$case_no_value", "$case_with_value", "coalesce", "ifnull", "$and", "$or"]);
+/**
+ * Evaluate only the arguments they need, in both engines: a subquery argument would be evaluated
+ * always. (AND and OR are not among them: ZetaSQL evaluates all their arguments.)
+ */
+const LAZY = new Set(["if", "$case_no_value", "$case_with_value", "coalesce", "ifnull"]);
 
 function functionName(node: Node): string {
   const full = String((node.function as { name?: string }).name ?? "");

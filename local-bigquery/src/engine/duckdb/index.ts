@@ -42,9 +42,17 @@
  * expression_rewriter and statistics_propagation optimizers; the prelude macros count NULLs by a
  * sum, which evaluates every argument, before their CASE shortcuts.
  *
+ * ZetaSQL evaluates every argument of AND and OR (not lazily); DuckDB splits a WHERE's conjunctions
+ * into filters that each see only the rows the previous kept, so a WHERE that may fail is compiled
+ * as one `(...) IS TRUE` test. Subqueries (compile_subqueries.ts): DuckDB skips the left side of
+ * x IN (empty subquery), so a left side that may fail goes through a list; DuckDB evaluates a
+ * subquery for every row even under a CASE branch not taken, so under IF/CASE/COALESCE only
+ * subqueries that cannot fail (cannot_raise.ts) compile. Correlated references are the outer
+ * column's c<id>, which DuckDB resolves outward (it decorrelates).
+ *
  * Covered: see FUNCTIONS (functions.ts), AGGREGATES/ANALYTIC (compile_aggregates.ts), CASTS
- * (compile_expressions.ts) and the scans in compile_scans.ts. Refused for now: subqueries in
- * expressions, correlated references, STRUCT/ARRAY comparison, SUM/AVG of FLOAT64 (summation
+ * (compile_expressions.ts), the scans in compile_scans.ts and scalar/EXISTS/IN/ARRAY subqueries.
+ * Refused for now: STRUCT/ARRAY comparison, SUM/AVG of FLOAT64 (summation
  * order changes the rounding), ARRAY_AGG/STRING_AGG (order), SAFE. prefixes, time zones other
  * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets, DML.
  */

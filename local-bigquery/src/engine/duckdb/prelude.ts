@@ -40,6 +40,12 @@ export const PRELUDE: string[] = [
   `CREATE MACRO gsql_substr(s, p, n) AS CASE WHEN gsql_nulls3(s, p, n) > 0 THEN NULL
      WHEN n < 0 THEN error('Third argument in SUBSTR() cannot be negative')
      ELSE substring(s, least(gsql_substr_start(s, p), length(s) + 1), least(n, length(s))) END`,
+  // x IN (FLOAT64 subquery) as GoogleSQL's equality: NaN matches nothing; NULL if no match and a NULL is present.
+  `CREATE MACRO gsql_in_doubles(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
+     WHEN NOT isnan(x) AND len(list_filter(l, lambda y: y = x)) > 0 THEN TRUE
+     WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
+  `CREATE MACRO gsql_in_list(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
+     WHEN list_contains(l, x) THEN TRUE WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
   // TIMESTAMP_DIFF: whole units between two instants, truncated toward zero.
   `CREATE MACRO gsql_timestamp_diff(a, b, unit_micros) AS (epoch_us(a) - epoch_us(b)) // unit_micros`,
 ];
