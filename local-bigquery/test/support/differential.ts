@@ -16,7 +16,7 @@ export interface Outcome {
 
 export interface Differential {
   /** Both engines' outcomes, and what the compiler made (or refused). */
-  run(sql: string, params?: QueryParameter[]): Promise<{ reference: Outcome; duck: Outcome; compiled: CompiledQuery | string }>;
+  run(sql: string, params?: QueryParameter[], referenceSql?: string): Promise<{ reference: Outcome; duck: Outcome; compiled: CompiledQuery | string }>;
   /** The compiler's refusal message, or undefined when it compiles. */
   refusal(sql: string, params?: QueryParameter[]): Promise<string | undefined>;
   stop(): Promise<void>;
@@ -37,9 +37,10 @@ export async function startDifferential(tables: EngineTable[]): Promise<Differen
   const compile = async (sql: string, params: QueryParameter[]) =>
     compileQuery(await engine.analyze(sql, { tables, params }), params);
   return {
-    async run(sql, params = []) {
+    // referenceSql: what the reference evaluator runs instead (for functions it lacks).
+    async run(sql, params = [], referenceSql = sql) {
       const compiled = await compile(sql, params);
-      const reference = await outcome(() => engine.evaluateQuery(sql, { tables, params }));
+      const reference = await outcome(() => engine.evaluateQuery(referenceSql, { tables, params }));
       if (!compiled.ok) return { reference, duck: { error: compiled.unsupported }, compiled: compiled.unsupported };
       return { reference, duck: await outcome(() => duck.run(compiled)), compiled };
     },

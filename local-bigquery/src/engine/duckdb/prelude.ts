@@ -46,6 +46,23 @@ export const PRELUDE: string[] = [
      WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
   `CREATE MACRO gsql_in_list(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
      WHEN list_contains(l, x) THEN TRUE WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
+  // NUMERIC SUM and AVG from two exact HUGEINT sums, i of the integer parts and f of the fractions
+  // in nanos (aggregate_forms.ts). w + r / 1e9 is normalised so both have one sign; NUMERIC holds
+  // |w| < 10^29, beyond which GoogleSQL's SUM raises.
+  `CREATE MACRO gsql_whole_part(w, r, unit) AS CASE WHEN w > 0 AND r < 0 THEN w - 1 WHEN w < 0 AND r > 0 THEN w + 1 ELSE w END`,
+  `CREATE MACRO gsql_frac_part(w, r, unit) AS CASE WHEN w > 0 AND r < 0 THEN r + unit WHEN w < 0 AND r > 0 THEN r - unit ELSE r END`,
+  `CREATE MACRO gsql_numeric_of(w, r) AS CASE WHEN abs(w) >= CAST('100000000000000000000000000000' AS HUGEINT)
+     THEN error('numeric overflow: SUM') ELSE CAST(w AS DECIMAL(38, 9)) + CAST(r * 0.000000001 AS DECIMAL(38, 9)) END`,
+  `CREATE MACRO gsql_numeric_sum(i, f) AS gsql_numeric_of(
+     gsql_whole_part(i + f // 1000000000, f % 1000000000, 1000000000), gsql_frac_part(i + f // 1000000000, f % 1000000000, 1000000000))`,
+  // AVG: (i * 1e9 + f) / n in nanos without forming the product (it may leave HUGEINT): i = q n + r,
+  // so the quotient is q * 1e9 + (r * 1e9 + f) / n; then rounded half away from zero, like ZetaSQL.
+  `CREATE MACRO gsql_round_nanos(w, r, n) AS gsql_whole_part(w, r, n)
+     + CASE WHEN 2 * abs(gsql_frac_part(w, r, n)) >= n THEN sign(gsql_frac_part(w, r, n)) ELSE 0 END`,
+  `CREATE MACRO gsql_avg_nanos(i, f, n) AS gsql_round_nanos(
+     (i // n) * 1000000000 + ((i % n) * 1000000000 + f) // n, ((i % n) * 1000000000 + f) % n, n)`,
+  `CREATE MACRO gsql_nanos_numeric(v) AS CAST(v // 1000000000 AS DECIMAL(38, 9)) + CAST((v % 1000000000) * 0.000000001 AS DECIMAL(38, 9))`,
+  `CREATE MACRO gsql_numeric_avg(i, f, n) AS CASE WHEN n = 0 THEN NULL ELSE gsql_nanos_numeric(gsql_avg_nanos(i, f, n)) END`,
   // TIMESTAMP_DIFF: whole units between two instants, truncated toward zero.
   `CREATE MACRO gsql_timestamp_diff(a, b, unit_micros) AS (epoch_us(a) - epoch_us(b)) // unit_micros`,
 ];
