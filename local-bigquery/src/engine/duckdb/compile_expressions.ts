@@ -6,6 +6,7 @@ import { fromValueProto, type ValueProto } from "../values";
 import { cannotRaise } from "./cannot_raise";
 import { compileSubquery } from "./compile_subqueries";
 import { FUNCTIONS } from "./functions";
+import { RAISING_MACROS } from "./prelude";
 import { child, children, type Node, type ResolvedColumn } from "./resolved_ast";
 import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
 import { refuse } from "./unsupported";
@@ -158,7 +159,6 @@ function functionName(node: Node): string {
 
 export function functionCall(node: Node, scope: Scope): string {
   const name = functionName(node);
-  if (node.errorMode === "SAFE_ERROR_MODE") return refuse(`SAFE.${name}`);
   if (children(node, "genericArgumentList").length > 0) return refuse(`${name} with lambda or generic arguments`);
   const argNodes = children(node, "argumentList");
   const form = FUNCTIONS[name] ?? refuse(`function ${name}`);
@@ -175,7 +175,22 @@ export function functionCall(node: Node, scope: Scope): string {
     return lazy ? compileExpr(a, argScope) : opaque(a, compileExpr(a, argScope), argScope);
   });
   duckType(typeOfNode(node));
-  return form({ args, types: argNodes.map(typeOfNode), result: typeOfNode(node), enums });
+  const sql = form({ args, types: argNodes.map(typeOfNode), result: typeOfNode(node), enums, nodes: argNodes });
+  return node.errorMode === "SAFE_ERROR_MODE" ? safe(name, sql, argNodes) : sql;
+}
+
+/**
+ * SAFE.f turns f's own errors into NULL, not its arguments' errors; DuckDB's TRY would swallow
+ * both, so the arguments must be unable to fail. Raising macros become their safe_ variants
+ * (TRY refuses error(), which is volatile); TRY catches DuckDB's own errors. Regular expressions
+ * are compiled while planning, outside TRY's reach: SAFE.REGEXP_* is refused.
+ */
+function safe(name: string, sql: string, argNodes: Node[]): string {
+  if (!argNodes.every(cannotRaise)) return refuse(`SAFE.${name} with an argument that may fail`);
+  if (name.startsWith("regexp_")) return refuse(`SAFE.${name}`);
+  const safeSql = sql.replace(/\b(\w+)\(/g, (call: string, fn: string) => (RAISING_MACROS.has(fn) ? `safe_${fn}(` : call));
+  if (/\berror\(/.test(safeSql)) return refuse(`SAFE.${name}`);
+  return `TRY(${safeSql})`;
 }
 
 export { functionName };

@@ -2,24 +2,11 @@
  * GoogleSQL scalar functions (ZetaSQL's internal names) and their exact DuckDB forms. A function
  * absent here, or called with argument types its entry does not accept, is refused.
  */
-import type { TypeProto } from "../types";
+import { type Call, type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
+import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
 import { refuse } from "./unsupported";
 
-export interface Call {
-  /** Compiled arguments. */
-  args: string[];
-  /** Their GoogleSQL types. */
-  types: TypeProto[];
-  /** The call's result type. */
-  result: TypeProto;
-  /** Enum arguments (date parts) by position, read from their literals. */
-  enums: (number | undefined)[];
-}
-
-type Form = (call: Call) => string;
-
-const kind = (t: TypeProto | undefined): string => t?.typeKind ?? "";
 const SCALAR_ORDERED = new Set(["TYPE_INT64", "TYPE_BOOL", "TYPE_STRING", "TYPE_BYTES", "TYPE_DATE", "TYPE_DATETIME", "TYPE_TIMESTAMP", "TYPE_TIME", "TYPE_NUMERIC"]);
 
 /** Comparisons: DOUBLE goes through the NaN-aware macros; STRUCT and ARRAY are refused (NULL-field semantics differ). */
@@ -42,14 +29,6 @@ function arithmetic(op: string): Form {
     return refuse(`arithmetic on ${types.map(kind).join(" and ")}`);
   };
 }
-
-const onlyTypes =
-  (allowed: string[], form: Form): Form =>
-  (call) =>
-    call.types.every((t) => allowed.includes(kind(t))) ? form(call) : refuse(`argument types ${call.types.map(kind).join(", ")}`);
-
-const STRINGS = ["TYPE_STRING"];
-const INTS = ["TYPE_INT64"];
 
 /** Microseconds per unit of TIMESTAMP_DIFF (zetasql/public/functions/datetime.proto DateTimestampPart). */
 const DIFF_UNIT_MICROS: Record<number, bigint> = {
@@ -100,6 +79,7 @@ const n_ary =
     `(${args.join(` ${op} `)})`;
 
 export const FUNCTIONS: Record<string, Form> = {
+  ...STRING_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),
@@ -156,8 +136,8 @@ export const FUNCTIONS: Record<string, Form> = {
   $like: onlyTypes(STRINGS, ({ args }) => `(${args[0]} LIKE ${args[1]} ESCAPE '\\')`),
   lower: onlyTypes(STRINGS, ({ args }) => `lower(${args[0]})`),
   upper: onlyTypes(STRINGS, ({ args }) => `upper(${args[0]})`),
-  length: onlyTypes(STRINGS, ({ args }) => `CAST(length(${args[0]}) AS BIGINT)`),
-  byte_length: onlyTypes(STRINGS, ({ args }) => `CAST(octet_length(encode(${args[0]})) AS BIGINT)`),
+  length: onlyTypes([...STRINGS, "TYPE_BYTES"], ({ args, types }) => `CAST(${kind(types[0]) === "TYPE_BYTES" ? "octet_length" : "length"}(${args[0]}) AS BIGINT)`),
+  byte_length: onlyTypes([...STRINGS, "TYPE_BYTES"], ({ args, types }) => `CAST(octet_length(${kind(types[0]) === "TYPE_BYTES" ? args[0] : `encode(${args[0]})`}) AS BIGINT)`),
   starts_with: onlyTypes(STRINGS, ({ args }) => `starts_with(${args[0]}, ${args[1]})`),
   ends_with: onlyTypes(STRINGS, ({ args }) => `ends_with(${args[0]}, ${args[1]})`),
   strpos: onlyTypes(STRINGS, ({ args }) => `CAST(strpos(${args[0]}, ${args[1]}) AS BIGINT)`),

@@ -2,6 +2,8 @@
  * DuckDB macros the compiled SQL calls, created once per connection. Each gives a GoogleSQL
  * semantic DuckDB lacks natively; the error texts follow ZetaSQL's.
  */
+import { STRING_MACROS } from "./functions_string";
+
 const DOUBLE_COMPARISONS: [string, string, string][] = [
   // name, operator, the answer when either side is NaN (GoogleSQL: NaN equals and orders against nothing)
   ["gsql_eq", "=", "FALSE"],
@@ -12,7 +14,7 @@ const DOUBLE_COMPARISONS: [string, string, string][] = [
   ["gsql_ge", ">=", "FALSE"],
 ];
 
-export const PRELUDE: string[] = [
+const BASE: string[] = [
   // GoogleSQL evaluates every argument of a function, so an argument's error surfaces even when
   // another argument is NULL; DuckDB's CASE and OR skip what they need not evaluate. Macros test
   // NULLs through gsql_nulls (a sum, which evaluates every argument) before any shortcut.
@@ -65,4 +67,23 @@ export const PRELUDE: string[] = [
   `CREATE MACRO gsql_numeric_avg(i, f, n) AS CASE WHEN n = 0 THEN NULL ELSE gsql_nanos_numeric(gsql_avg_nanos(i, f, n)) END`,
   // TIMESTAMP_DIFF: whole units between two instants, truncated toward zero.
   `CREATE MACRO gsql_timestamp_diff(a, b, unit_micros) AS (epoch_us(a) - epoch_us(b)) // unit_micros`,
+  ...STRING_MACROS,
 ];
+
+/**
+ * Macros that may raise (they call error(), directly or through another), and their SAFE.
+ * variants: the same body with error() as NULL and raising macros as their safe_ variants.
+ * (DuckDB's TRY, which SAFE. calls also become, refuses error(): it is volatile.)
+ */
+export const RAISING_MACROS = new Set<string>();
+const SAFE_VARIANTS: string[] = [`CREATE MACRO gsql_no_error(message) AS NULL`];
+for (const macro of BASE) {
+  const [, name, params, body] = /^CREATE MACRO (\w+)\((.*?)\) AS ([\s\S]*)$/.exec(macro) ?? [];
+  if (!name || !(body.includes("error(") || [...RAISING_MACROS].some((r) => new RegExp(`\\b${r}\\(`).test(body)))) continue;
+  RAISING_MACROS.add(name);
+  const safeBody = body.replace(/\b(\w+)\(/g, (call: string, fn: string) => (fn === "error" ? "gsql_no_error(" : RAISING_MACROS.has(fn) ? `safe_${fn}(` : call));
+  SAFE_VARIANTS.push(`CREATE MACRO safe_${name}(${params}) AS ${safeBody}`);
+}
+
+/** Every macro, in dependency order. */
+export const PRELUDE: string[] = [...BASE, ...SAFE_VARIANTS];
