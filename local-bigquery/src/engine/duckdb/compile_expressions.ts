@@ -72,6 +72,8 @@ function literal(node: Node): string {
   const proto = ((node.value as { value?: ValueProto }).value ?? {}) as ValueProto;
   // fromValueProto reads a NULL array as [] (BigQuery's output rule); a literal keeps its NULL.
   if (type.typeKind === "TYPE_ARRAY" && !proto.arrayValue) return constant(null, type);
+  // The canonical cell of -0.0 is "0"; IEEE_DIVIDE and signbit see the sign.
+  if (type.typeKind === "TYPE_DOUBLE" && Object.is(proto.doubleValue, -0)) return "CAST('-0.0' AS DOUBLE)";
   return constant(fromValueProto(proto, type), type);
 }
 

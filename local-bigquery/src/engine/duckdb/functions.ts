@@ -3,6 +3,7 @@
  * absent here, or called with argument types its entry does not accept, is refused.
  */
 import { type Call, type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
+import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
 import { refuse } from "./unsupported";
@@ -23,6 +24,8 @@ function arithmetic(op: string): Form {
     const k = kind(result);
     // BIGINT and DECIMAL(38, 9) raise on overflow as GoogleSQL does; DOUBLE needs the finiteness check.
     if (k === "TYPE_INT64" && types.every((t) => kind(t) === "TYPE_INT64")) return `(${args[0]} ${op} ${args[1]})`;
+    // DECIMAL(38, 9) holds exactly NUMERIC's range; + and - raise beyond it. (Its * and / change the scale.)
+    if (k === "TYPE_NUMERIC" && op !== "*" && types.every((t) => kind(t) === "TYPE_NUMERIC")) return `(${args[0]} ${op} ${args[1]})`;
     if (k === "TYPE_DOUBLE" && types.every((t) => kind(t) === "TYPE_DOUBLE")) {
       return `gsql_finite(${args[0]} ${op} ${args[1]}, ${args[0]}, ${args[1]})`;
     }
@@ -80,6 +83,7 @@ const n_ary =
 
 export const FUNCTIONS: Record<string, Form> = {
   ...STRING_FUNCTIONS,
+  ...MATH_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),
@@ -87,8 +91,7 @@ export const FUNCTIONS: Record<string, Form> = {
   safe_divide: onlyTypes(["TYPE_DOUBLE"], ({ args }) => `gsql_safe_divide(${args[0]}, ${args[1]})`),
   div: onlyTypes(INTS, ({ args }) => `gsql_div(${args[0]}, ${args[1]})`),
   mod: onlyTypes(INTS, ({ args }) => `gsql_mod(${args[0]}, ${args[1]})`),
-  $unary_minus: onlyTypes(["TYPE_INT64", "TYPE_DOUBLE"], ({ args }) => `(- ${args[0]})`),
-  abs: onlyTypes(INTS, ({ args }) => `abs(${args[0]})`),
+  $unary_minus: onlyTypes(["TYPE_INT64", "TYPE_DOUBLE", "TYPE_NUMERIC"], ({ args }) => `(- ${args[0]})`),
   $equal: comparison("=", "gsql_eq"),
   $not_equal: comparison("<>", "gsql_ne"),
   $less: comparison("<", "gsql_lt"),

@@ -2,6 +2,7 @@
  * DuckDB macros the compiled SQL calls, created once per connection. Each gives a GoogleSQL
  * semantic DuckDB lacks natively; the error texts follow ZetaSQL's.
  */
+import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
 
 const DOUBLE_COMPARISONS: [string, string, string][] = [
@@ -68,6 +69,7 @@ const BASE: string[] = [
   // TIMESTAMP_DIFF: whole units between two instants, truncated toward zero.
   `CREATE MACRO gsql_timestamp_diff(a, b, unit_micros) AS (epoch_us(a) - epoch_us(b)) // unit_micros`,
   ...STRING_MACROS,
+  ...MATH_MACROS,
 ];
 
 /**
