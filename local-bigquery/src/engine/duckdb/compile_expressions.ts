@@ -4,6 +4,7 @@ import type { TypeProto } from "../types";
 import { timestampTextToMicros } from "../civil_time";
 import { fromValueProto, type ValueProto } from "../values";
 import { cannotRaise } from "./cannot_raise";
+import { CASTS } from "./casts";
 import { compileSubquery } from "./compile_subqueries";
 import { FUNCTIONS } from "./functions";
 import { RAISING_MACROS } from "./prelude";
@@ -99,22 +100,6 @@ function canonicalParam(value: Value, type: TypeProto): Value {
   return value;
 }
 
-/** Casts proven equal to GoogleSQL's, by source and target type kind. */
-const CASTS: Record<string, (x: string, safe: boolean) => string> = {
-  "TYPE_INT64>TYPE_DOUBLE": (x) => `CAST(${x} AS DOUBLE)`,
-  "TYPE_INT64>TYPE_NUMERIC": (x, safe) => `${safe ? "TRY_CAST" : "CAST"}(${x} AS DECIMAL(38, 9))`,
-  "TYPE_INT64>TYPE_STRING": (x) => `CAST(${x} AS VARCHAR)`,
-  "TYPE_BOOL>TYPE_STRING": (x) => `CAST(${x} AS VARCHAR)`,
-  "TYPE_BOOL>TYPE_INT64": (x) => `CAST(${x} AS BIGINT)`,
-  "TYPE_INT64>TYPE_BOOL": (x) => `(${x} <> 0)`,
-  // GoogleSQL rounds half away from zero, as DuckDB's round() on DOUBLE does; NaN and overflow raise.
-  "TYPE_DOUBLE>TYPE_INT64": (x, safe) => `${safe ? "TRY_CAST" : "CAST"}(round(${x}) AS BIGINT)`,
-  "TYPE_DATE>TYPE_TIMESTAMP": (x) => `CAST(${x} AS TIMESTAMPTZ)`,
-  "TYPE_TIMESTAMP>TYPE_DATE": (x) => `CAST(${x} AS DATE)`,
-  "TYPE_DATE>TYPE_DATETIME": (x) => `CAST(${x} AS TIMESTAMP)`,
-  "TYPE_DATE>TYPE_STRING": (x) => `strftime(${x}, '%Y-%m-%d')`,
-};
-
 function cast(node: Node, scope: Scope): string {
   const inner = child(node, "expr") as Node;
   const from = typeOfNode(inner);
@@ -123,7 +108,10 @@ function cast(node: Node, scope: Scope): string {
   const x = compileExpr(inner, scope);
   if (duckType(from) === duckType(to)) return x;
   const form = CASTS[`${from.typeKind}>${to.typeKind}`] ?? refuse(`CAST from ${from.typeKind} to ${to.typeKind}`);
-  return form(x, node.returnNullOnError === true);
+  const sql = form(x, node.returnNullOnError === true);
+  // TRY would also swallow the argument's own errors, which SAFE_CAST keeps.
+  if (sql.startsWith("TRY(") && !cannotRaise(inner)) return refuse(`SAFE_CAST from ${from.typeKind} with an argument that may fail`);
+  return sql;
 }
 
 /** An expression without column references: DuckDB's binder evaluates it while planning. */

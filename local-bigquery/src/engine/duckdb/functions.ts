@@ -2,7 +2,8 @@
  * GoogleSQL scalar functions (ZetaSQL's internal names) and their exact DuckDB forms. A function
  * absent here, or called with argument types its entry does not accept, is refused.
  */
-import { type Call, type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
+import { type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
+import { DATETIME_FUNCTIONS } from "./functions_datetime";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
@@ -33,49 +34,6 @@ function arithmetic(op: string): Form {
   };
 }
 
-/** Microseconds per unit of TIMESTAMP_DIFF (zetasql/public/functions/datetime.proto DateTimestampPart). */
-const DIFF_UNIT_MICROS: Record<number, bigint> = {
-  11: 1n, // MICROSECOND
-  10: 1000n, // MILLISECOND
-  9: 1_000_000n, // SECOND
-  8: 60_000_000n, // MINUTE
-  7: 3_600_000_000n, // HOUR
-  3: 86_400_000_000n, // DAY (24 hours of an instant)
-};
-
-/** EXTRACT parts valid on DATE, DATETIME and TIMESTAMP (in UTC) and their DuckDB forms. */
-const EXTRACT_DATE_PARTS: Record<number, (x: string) => string> = {
-  1: (x) => `year(${x})`,
-  2: (x) => `month(${x})`,
-  3: (x) => `day(${x})`,
-  4: (x) => `(dayofweek(${x}) + 1)`, // GoogleSQL: Sunday = 1; DuckDB: Sunday = 0
-  5: (x) => `dayofyear(${x})`,
-  6: (x) => `quarter(${x})`,
-  17: (x) => `isoyear(${x})`,
-  18: (x) => `weekofyear(${x})`, // ISO week
-};
-/** Time-of-day parts; DuckDB's millisecond() and microsecond() include the whole seconds. */
-const EXTRACT_TIME_PARTS: Record<number, (x: string) => string> = {
-  7: (x) => `hour(${x})`,
-  8: (x) => `minute(${x})`,
-  9: (x) => `second(${x})`,
-  10: (x) => `(millisecond(${x}) % 1000)`,
-  11: (x) => `(microsecond(${x}) % 1000000)`,
-};
-
-function extract({ args, types, enums }: Call): string {
-  if (args.length !== 2) return refuse("EXTRACT with a time zone");
-  const part = enums[1] ?? refuse("EXTRACT of a computed part");
-  const t = kind(types[0]);
-  const datePart = EXTRACT_DATE_PARTS[part];
-  const timePart = EXTRACT_TIME_PARTS[part];
-  if (t === "TYPE_DATE" && datePart) return `CAST(${datePart(args[0])} AS BIGINT)`;
-  if ((t === "TYPE_TIMESTAMP" || t === "TYPE_DATETIME") && (datePart ?? timePart)) {
-    return `CAST(${(datePart ?? timePart)(args[0])} AS BIGINT)`;
-  }
-  return refuse(`EXTRACT part ${part} from ${t}`);
-}
-
 const n_ary =
   (op: string): Form =>
   ({ args }) =>
@@ -84,6 +42,7 @@ const n_ary =
 export const FUNCTIONS: Record<string, Form> = {
   ...STRING_FUNCTIONS,
   ...MATH_FUNCTIONS,
+  ...DATETIME_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),
@@ -149,18 +108,5 @@ export const FUNCTIONS: Record<string, Form> = {
     if (kind(call.types[0]) !== "TYPE_STRING") return refuse("SUBSTR of BYTES");
     const [s, p, n] = call.args;
     return `gsql_substr(${s}, ${p}, ${n ?? "9223372036854775807"})`;
-  },
-  timestamp_diff: (call) => {
-    if (!call.types.slice(0, 2).every((t) => kind(t) === "TYPE_TIMESTAMP")) return refuse("TIMESTAMP_DIFF of non-TIMESTAMP");
-    const micros = DIFF_UNIT_MICROS[call.enums[2] ?? -1] ?? refuse(`TIMESTAMP_DIFF part ${call.enums[2]}`);
-    return `gsql_timestamp_diff(${call.args[0]}, ${call.args[1]}, ${micros})`;
-  },
-  $extract: extract,
-  date: (call) => {
-    // DATE(timestamp) in the default time zone, UTC (the session's zone).
-    if (call.args.length === 1 && ["TYPE_TIMESTAMP", "TYPE_DATETIME", "TYPE_DATE"].includes(kind(call.types[0]))) {
-      return `CAST(${call.args[0]} AS DATE)`;
-    }
-    return refuse("DATE with these arguments");
   },
 };

@@ -2,6 +2,8 @@
  * DuckDB macros the compiled SQL calls, created once per connection. Each gives a GoogleSQL
  * semantic DuckDB lacks natively; the error texts follow ZetaSQL's.
  */
+import { CAST_MACROS } from "./casts";
+import { DATETIME_MACROS } from "./functions_datetime";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
 
@@ -66,10 +68,10 @@ const BASE: string[] = [
      (i // n) * 1000000000 + ((i % n) * 1000000000 + f) // n, ((i % n) * 1000000000 + f) % n, n)`,
   `CREATE MACRO gsql_nanos_numeric(v) AS CAST(v // 1000000000 AS DECIMAL(38, 9)) + CAST((v % 1000000000) * 0.000000001 AS DECIMAL(38, 9))`,
   `CREATE MACRO gsql_numeric_avg(i, f, n) AS CASE WHEN n = 0 THEN NULL ELSE gsql_nanos_numeric(gsql_avg_nanos(i, f, n)) END`,
-  // TIMESTAMP_DIFF: whole units between two instants, truncated toward zero.
-  `CREATE MACRO gsql_timestamp_diff(a, b, unit_micros) AS (epoch_us(a) - epoch_us(b)) // unit_micros`,
   ...STRING_MACROS,
   ...MATH_MACROS,
+  ...DATETIME_MACROS,
+  ...CAST_MACROS,
 ];
 
 /**
