@@ -3,6 +3,7 @@
  * absent here, or called with argument types its entry does not accept, is refused.
  */
 import { type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
+import { ARRAY_FUNCTIONS, equality } from "./functions_array";
 import { DATETIME_FUNCTIONS } from "./functions_datetime";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
@@ -11,9 +12,12 @@ import { refuse } from "./unsupported";
 
 const SCALAR_ORDERED = new Set(["TYPE_INT64", "TYPE_BOOL", "TYPE_STRING", "TYPE_BYTES", "TYPE_DATE", "TYPE_DATETIME", "TYPE_TIMESTAMP", "TYPE_TIME", "TYPE_NUMERIC"]);
 
-/** Comparisons: DOUBLE goes through the NaN-aware macros; STRUCT and ARRAY are refused (NULL-field semantics differ). */
+/** Comparisons: DOUBLE goes through the NaN-aware macros; STRUCT and ARRAY equality field by field. */
 function comparison(op: string, macro: string): Form {
   return ({ args, types }) => {
+    const structured = types.some((t) => ["TYPE_STRUCT", "TYPE_ARRAY"].includes(kind(t)));
+    if (structured && op === "=") return equality(args[0], args[1], types[0]);
+    if (structured && op === "<>") return `(NOT ${equality(args[0], args[1], types[0])})`;
     if (types.every((t) => kind(t) === "TYPE_DOUBLE")) return `${macro}(${args[0]}, ${args[1]})`;
     if (types.every((t) => SCALAR_ORDERED.has(kind(t))) && kind(types[0]) === kind(types[1])) return `(${args[0]} ${op} ${args[1]})`;
     return refuse(`comparison of ${types.map(kind).join(" and ")}`);
@@ -43,6 +47,7 @@ export const FUNCTIONS: Record<string, Form> = {
   ...STRING_FUNCTIONS,
   ...MATH_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),

@@ -3,6 +3,7 @@
  * semantic DuckDB lacks natively; the error texts follow ZetaSQL's.
  */
 import { CAST_MACROS } from "./casts";
+import { ARRAY_MACROS } from "./functions_array";
 import { DATETIME_MACROS } from "./functions_datetime";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
@@ -72,6 +73,7 @@ const BASE: string[] = [
   ...MATH_MACROS,
   ...DATETIME_MACROS,
   ...CAST_MACROS,
+  ...ARRAY_MACROS,
 ];
 
 /**
