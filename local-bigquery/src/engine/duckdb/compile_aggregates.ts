@@ -1,4 +1,5 @@
 /** Aggregate and analytic (window) function calls. */
+import { AGGREGATES, type AggregateCall } from "./aggregate_forms";
 import { compileExpr, functionName, typeOfNode, type Scope } from "./compile_expressions";
 import { orderItems } from "./compile_order";
 import { child, children, type Node } from "./resolved_ast";
@@ -6,64 +7,40 @@ import { refuse } from "./unsupported";
 
 const ORDERED_SCALARS = new Set(["TYPE_INT64", "TYPE_BOOL", "TYPE_STRING", "TYPE_BYTES", "TYPE_DATE", "TYPE_DATETIME", "TYPE_TIMESTAMP", "TYPE_TIME", "TYPE_NUMERIC"]);
 
-/** An aggregate's DuckDB form; `over` (empty, or " OVER (...)" for an analytic call) follows each call. */
-type AggregateForm = (args: string[], argNodes: Node[], over: string) => string;
-
 const argKind = (argNodes: Node[]): string => typeOfNode(argNodes[0]).typeKind;
 
-function minMax(fn: "min" | "max"): AggregateForm {
-  return ([x], argNodes, over) => {
-    const k = argKind(argNodes);
-    if (ORDERED_SCALARS.has(k)) return `${fn}(${x})${over}`;
-    // GoogleSQL's MIN and MAX are NaN when any input is; DuckDB's MAX is, its MIN is not.
-    if (k === "TYPE_DOUBLE") {
-      return `(CASE WHEN bool_or(isnan(${x}))${over} THEN CAST('NaN' AS DOUBLE) ELSE ${fn}(${x})${over} END)`;
-    }
-    return refuse(`${fn.toUpperCase()} of ${k}`);
-  };
+/** The LIMIT of ARRAY_AGG / STRING_AGG: a non-negative INT64 literal or parameter. */
+function limitOf(node: Node | undefined, scope: Scope): string | undefined {
+  if (!node) return undefined;
+  const m = /^CAST\('(\d+)' AS BIGINT\)$/.exec(compileExpr(node, scope));
+  return m ? m[1] : refuse("an aggregate LIMIT that is not a non-negative constant");
 }
 
-/** Aggregates whose DuckDB form is proven equal, over empty input and NULLs too. */
-const AGGREGATES: Record<string, AggregateForm> = {
-  $count_star: (_a, _n, over) => `count(*)${over}`,
-  count: ([x], _n, over) => `count(${x})${over}`,
-  // DuckDB sums BIGINT into HUGEINT; the cast back raises when the total leaves INT64. (SUM of
-  // NUMERIC is refused: DuckDB's DECIMAL(38) sum does not raise where GoogleSQL's overflows.)
-  sum: ([x], argNodes, over) => {
-    const k = argKind(argNodes);
-    if (k === "TYPE_INT64") return `CAST(sum(${x})${over} AS BIGINT)`;
-    return refuse(`SUM of ${k}`);
-  },
-  avg: ([x], argNodes, over) => (argKind(argNodes) === "TYPE_INT64" ? `avg(${x})${over}` : refuse(`AVG of ${argKind(argNodes)}`)),
-  min: minMax("min"),
-  max: minMax("max"),
-  countif: ([x], _n, over) => `count(*) FILTER (WHERE ${x})${over}`,
-  logical_and: ([x], _n, over) => `bool_and(${x})${over}`,
-  logical_or: ([x], _n, over) => `bool_or(${x})${over}`,
-};
-
-function callArgs(node: Node, scope: Scope): { name: string; args: string[]; argNodes: Node[] } {
+function aggregateCall(node: Node, scope: Scope, over: string): AggregateCall {
   const name = functionName(node);
   if (node.errorMode === "SAFE_ERROR_MODE") refuse(`SAFE.${name}`);
-  if (node.nullHandlingModifier && node.nullHandlingModifier !== "DEFAULT_NULL_HANDLING") refuse(`${name} IGNORE/RESPECT NULLS`);
-  if (child(node, "havingModifier") || child(node, "limit") || children(node, "orderByItemList").length > 0) {
-    refuse(`${name} with HAVING, LIMIT or ORDER BY`);
-  }
+  const nulls = String(node.nullHandlingModifier ?? "DEFAULT_NULL_HANDLING");
+  if (nulls === "RESPECT_NULLS" || (nulls === "IGNORE_NULLS" && name !== "array_agg")) refuse(`${name} IGNORE/RESPECT NULLS`);
+  if (child(node, "havingModifier")) refuse(`${name} with HAVING MAX/MIN`);
   if (children(node, "groupByList").length > 0) refuse(`${name} with GROUP BY`);
   const argNodes = children(node, "argumentList");
-  return { name, argNodes, args: argNodes.map((a) => compileExpr(a, scope)) };
+  return {
+    name,
+    argNodes,
+    args: argNodes.map((a) => compileExpr(a, scope)),
+    over,
+    distinct: node.distinct === true,
+    order: orderItems(children(node, "orderByItemList"), scope),
+    limit: limitOf(child(node, "limit"), scope),
+    ignoreNulls: nulls === "IGNORE_NULLS",
+  };
 }
 
 export function compileAggregate(node: Node, scope: Scope): string {
   if (node.kind !== "AggregateFunctionCall") return refuse(`aggregate ${node.kind}`);
-  const { name, args, argNodes } = callArgs(node, scope);
-  const form = AGGREGATES[name] ?? refuse(`aggregate ${name}`);
-  if (node.distinct) {
-    // DISTINCT over NaN / -0.0 differs in subtle ways; only proven kinds.
-    if (!["count", "sum"].includes(name) || !ORDERED_SCALARS.has(argKind(argNodes))) return refuse(`${name}(DISTINCT ...)`);
-    return form(args.map((a) => `DISTINCT ${a}`), argNodes, "");
-  }
-  return form(args, argNodes, "");
+  const call = aggregateCall(node, scope, "");
+  const form = AGGREGATES[call.name] ?? refuse(`aggregate ${call.name}`);
+  return form(call);
 }
 
 /** Navigation and numbering functions (no frame); their DuckDB names are the same. */
@@ -119,7 +96,8 @@ export function compileAnalytic(node: Node, group: Node, scope: Scope): string {
   if (orderBy.length > 0) over.push(`ORDER BY ${orderItems(orderBy, scope).join(", ")}`);
   const window = `OVER (${over.join(" ")}${frame(node, scope, orderBy.length > 0)})`;
   if (node.kind !== "AnalyticFunctionCall") return refuse(`analytic ${node.kind}`);
-  const { name, args, argNodes } = callArgs(node, scope);
+  const call = aggregateCall(node, scope, ` ${window}`);
+  const { name, args, argNodes } = call;
   if (node.distinct) return refuse(`${name}(DISTINCT ...) OVER`);
   const navigation = ANALYTIC[name];
   if (navigation) {
@@ -129,5 +107,5 @@ export function compileAnalytic(node: Node, group: Node, scope: Scope): string {
     return `${navigation(args)} ${window}`;
   }
   const aggregate = AGGREGATES[name] ?? refuse(`analytic ${name}`);
-  return aggregate(args, argNodes, ` ${window}`);
+  return aggregate(call);
 }

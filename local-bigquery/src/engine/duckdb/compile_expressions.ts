@@ -3,7 +3,11 @@ import type { QueryParameter, Value } from "../../model";
 import type { TypeProto } from "../types";
 import { timestampTextToMicros } from "../civil_time";
 import { fromValueProto, type ValueProto } from "../values";
+import { cannotRaise } from "./cannot_raise";
+import { CASTS } from "./casts";
+import { compileSubquery } from "./compile_subqueries";
 import { FUNCTIONS } from "./functions";
+import { RAISING_MACROS } from "./prelude";
 import { child, children, type Node, type ResolvedColumn } from "./resolved_ast";
 import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
 import { refuse } from "./unsupported";
@@ -28,7 +32,7 @@ export function compileExpr(node: Node, scope: Scope): string {
     case "Literal":
       return literal(node);
     case "ColumnRef":
-      if (node.isCorrelated) return refuse("a correlated column reference");
+      // A correlated reference names the outer column (ids are unique); DuckDB resolves it outward.
       return col(node.column as ResolvedColumn);
     case "Parameter":
       return parameter(node, scope);
@@ -36,6 +40,8 @@ export function compileExpr(node: Node, scope: Scope): string {
       return cast(node, scope);
     case "FunctionCall":
       return functionCall(node, scope);
+    case "SubqueryExpr":
+      return compileSubquery(node, scope);
     case "MakeStruct": {
       const type = typeOfNode(node);
       const names = structFieldNames(type);
@@ -67,6 +73,8 @@ function literal(node: Node): string {
   const proto = ((node.value as { value?: ValueProto }).value ?? {}) as ValueProto;
   // fromValueProto reads a NULL array as [] (BigQuery's output rule); a literal keeps its NULL.
   if (type.typeKind === "TYPE_ARRAY" && !proto.arrayValue) return constant(null, type);
+  // The canonical cell of -0.0 is "0"; IEEE_DIVIDE and signbit see the sign.
+  if (type.typeKind === "TYPE_DOUBLE" && Object.is(proto.doubleValue, -0)) return "CAST('-0.0' AS DOUBLE)";
   return constant(fromValueProto(proto, type), type);
 }
 
@@ -92,22 +100,6 @@ function canonicalParam(value: Value, type: TypeProto): Value {
   return value;
 }
 
-/** Casts proven equal to GoogleSQL's, by source and target type kind. */
-const CASTS: Record<string, (x: string, safe: boolean) => string> = {
-  "TYPE_INT64>TYPE_DOUBLE": (x) => `CAST(${x} AS DOUBLE)`,
-  "TYPE_INT64>TYPE_NUMERIC": (x, safe) => `${safe ? "TRY_CAST" : "CAST"}(${x} AS DECIMAL(38, 9))`,
-  "TYPE_INT64>TYPE_STRING": (x) => `CAST(${x} AS VARCHAR)`,
-  "TYPE_BOOL>TYPE_STRING": (x) => `CAST(${x} AS VARCHAR)`,
-  "TYPE_BOOL>TYPE_INT64": (x) => `CAST(${x} AS BIGINT)`,
-  "TYPE_INT64>TYPE_BOOL": (x) => `(${x} <> 0)`,
-  // GoogleSQL rounds half away from zero, as DuckDB's round() on DOUBLE does; NaN and overflow raise.
-  "TYPE_DOUBLE>TYPE_INT64": (x, safe) => `${safe ? "TRY_CAST" : "CAST"}(round(${x}) AS BIGINT)`,
-  "TYPE_DATE>TYPE_TIMESTAMP": (x) => `CAST(${x} AS TIMESTAMPTZ)`,
-  "TYPE_TIMESTAMP>TYPE_DATE": (x) => `CAST(${x} AS DATE)`,
-  "TYPE_DATE>TYPE_DATETIME": (x) => `CAST(${x} AS TIMESTAMP)`,
-  "TYPE_DATE>TYPE_STRING": (x) => `strftime(${x}, '%Y-%m-%d')`,
-};
-
 function cast(node: Node, scope: Scope): string {
   const inner = child(node, "expr") as Node;
   const from = typeOfNode(inner);
@@ -116,7 +108,10 @@ function cast(node: Node, scope: Scope): string {
   const x = compileExpr(inner, scope);
   if (duckType(from) === duckType(to)) return x;
   const form = CASTS[`${from.typeKind}>${to.typeKind}`] ?? refuse(`CAST from ${from.typeKind} to ${to.typeKind}`);
-  return form(x, node.returnNullOnError === true);
+  const sql = form(x, node.returnNullOnError === true);
+  // TRY would also swallow the argument's own errors, which SAFE_CAST keeps.
+  if (sql.startsWith("TRY(") && !cannotRaise(inner)) return refuse(`SAFE_CAST from ${from.typeKind} with an argument that may fail`);
+  return sql;
 }
 
 /** An expression without column references: DuckDB's binder evaluates it while planning. */
@@ -137,12 +132,15 @@ function isConstant(node: Node): boolean {
  */
 function opaque(node: Node, sql: string, scope: Scope): string {
   if (node.kind === "Literal" || node.kind === "Parameter" || !isConstant(node)) return sql;
-  if (scope.lazy) return refuse("a computed constant inside a conditional branch");
+  if (scope.lazy && !cannotRaise(node)) return refuse("a computed constant that may fail inside a conditional branch");
   return `(SELECT ${sql})`;
 }
 
-/** Evaluate only the arguments they need, in both engines: a subquery argument would be evaluated always. */
-const LAZY = new Set(["if", "$case_no_value", "$case_with_value", "coalesce", "ifnull", "$and", "$or"]);
+/**
+ * Evaluate only the arguments they need, in both engines: a subquery argument would be evaluated
+ * always. (AND and OR are not among them: ZetaSQL evaluates all their arguments.)
+ */
+const LAZY = new Set(["if", "$case_no_value", "$case_with_value", "coalesce", "ifnull"]);
 
 function functionName(node: Node): string {
   const full = String((node.function as { name?: string }).name ?? "");
@@ -151,7 +149,6 @@ function functionName(node: Node): string {
 
 export function functionCall(node: Node, scope: Scope): string {
   const name = functionName(node);
-  if (node.errorMode === "SAFE_ERROR_MODE") return refuse(`SAFE.${name}`);
   if (children(node, "genericArgumentList").length > 0) return refuse(`${name} with lambda or generic arguments`);
   const argNodes = children(node, "argumentList");
   const form = FUNCTIONS[name] ?? refuse(`function ${name}`);
@@ -168,7 +165,22 @@ export function functionCall(node: Node, scope: Scope): string {
     return lazy ? compileExpr(a, argScope) : opaque(a, compileExpr(a, argScope), argScope);
   });
   duckType(typeOfNode(node));
-  return form({ args, types: argNodes.map(typeOfNode), result: typeOfNode(node), enums });
+  const sql = form({ args, types: argNodes.map(typeOfNode), result: typeOfNode(node), enums, nodes: argNodes });
+  return node.errorMode === "SAFE_ERROR_MODE" ? safe(name, sql, argNodes) : sql;
+}
+
+/**
+ * SAFE.f turns f's own errors into NULL, not its arguments' errors; DuckDB's TRY would swallow
+ * both, so the arguments must be unable to fail. Raising macros become their safe_ variants
+ * (TRY refuses error(), which is volatile); TRY catches DuckDB's own errors. Regular expressions
+ * are compiled while planning, outside TRY's reach: SAFE.REGEXP_* is refused.
+ */
+function safe(name: string, sql: string, argNodes: Node[]): string {
+  if (!argNodes.every(cannotRaise)) return refuse(`SAFE.${name} with an argument that may fail`);
+  if (name.startsWith("regexp_")) return refuse(`SAFE.${name}`);
+  const safeSql = sql.replace(/\b(\w+)\(/g, (call: string, fn: string) => (RAISING_MACROS.has(fn) ? `safe_${fn}(` : call));
+  if (/\berror\(/.test(safeSql)) return refuse(`SAFE.${name}`);
+  return `TRY(${safeSql})`;
 }
 
 export { functionName };

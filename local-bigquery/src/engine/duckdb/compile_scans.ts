@@ -5,6 +5,7 @@
  * row's rank in that order, so order survives subquery nesting, where SQL would drop it.
  */
 import { compileAggregate, compileAnalytic } from "./compile_aggregates";
+import { cannotRaise } from "./cannot_raise";
 import { col, compileExpr, type Scope } from "./compile_expressions";
 import { orderItems } from "./compile_order";
 import { child, children, columnsOf, type Node, type ResolvedColumn } from "./resolved_ast";
@@ -27,6 +28,17 @@ function select(columns: ResolvedColumn[], keepOrder: boolean): string {
 
 const from = (input: Relation): string => `(${input.sql}) AS s`;
 
+/**
+ * A WHERE condition. ZetaSQL evaluates every argument of AND and OR; DuckDB splits a filter's
+ * conjunctions into filters that see only the rows the previous ones kept, dropping the later
+ * ones' errors. As an IS TRUE test, a condition that may fail stays one expression, evaluated
+ * whole. (Conditions that cannot fail keep their form, which DuckDB may push into the scan.)
+ */
+function condition(node: Node, scope: Scope): string {
+  const sql = compileExpr(node, scope);
+  return cannotRaise(node) ? sql : `((${sql}) IS TRUE)`;
+}
+
 export function compileScan(node: Node, scope: Scope): Relation {
   // Every column a scan produces must have a DuckDB type.
   for (const c of columnsOf(node)) duckType(c.type);
@@ -39,7 +51,7 @@ export function compileScan(node: Node, scope: Scope): Relation {
       return projectScan(node, scope);
     case "FilterScan": {
       const input = compileScan(child(node, "inputScan") as Node, scope);
-      const where = compileExpr(child(node, "filterExpr") as Node, scope);
+      const where = condition(child(node, "filterExpr") as Node, scope);
       const keep = input.ordered && node.isOrdered === true;
       return { sql: `SELECT ${select(columnsOf(node), keep)} FROM ${from(input)} WHERE ${where}`, ordered: keep };
     }
@@ -144,10 +156,12 @@ function joinScan(node: Node, scope: Scope): Relation {
   if (children(node, "usingColumnList").length > 0 && !child(node, "joinExpr")) return refuse("JOIN USING without a join expression");
   const left = compileScan(child(node, "leftScan") as Node, scope);
   const right = compileScan(child(node, "rightScan") as Node, scope);
-  const condition = child(node, "joinExpr");
+  const joinExpr = child(node, "joinExpr");
   const type = String(node.joinType ?? "INNER");
   const join = JOINS[type] ?? refuse(`${type} JOIN`);
-  const on = condition ? compileExpr(condition, scope) : type === "INNER" ? undefined : "TRUE";
+  // ON keeps DuckDB's form: both engines take equality keys out of it for a hash join and test
+  // the rest on matching pairs only.
+  const on = joinExpr ? compileExpr(joinExpr, scope) : type === "INNER" ? undefined : "TRUE";
   const sources = on === undefined ? `(${left.sql}) AS l CROSS JOIN (${right.sql}) AS r` : `(${left.sql}) AS l ${join} (${right.sql}) AS r ON ${on}`;
   return { sql: `SELECT ${select(columnsOf(node), false)} FROM ${sources}`, ordered: false };
 }

@@ -2,29 +2,22 @@
  * GoogleSQL scalar functions (ZetaSQL's internal names) and their exact DuckDB forms. A function
  * absent here, or called with argument types its entry does not accept, is refused.
  */
-import type { TypeProto } from "../types";
+import { type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
+import { ARRAY_FUNCTIONS, equality } from "./functions_array";
+import { DATETIME_FUNCTIONS } from "./functions_datetime";
+import { MATH_FUNCTIONS } from "./functions_math";
+import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
 import { refuse } from "./unsupported";
 
-export interface Call {
-  /** Compiled arguments. */
-  args: string[];
-  /** Their GoogleSQL types. */
-  types: TypeProto[];
-  /** The call's result type. */
-  result: TypeProto;
-  /** Enum arguments (date parts) by position, read from their literals. */
-  enums: (number | undefined)[];
-}
-
-type Form = (call: Call) => string;
-
-const kind = (t: TypeProto | undefined): string => t?.typeKind ?? "";
 const SCALAR_ORDERED = new Set(["TYPE_INT64", "TYPE_BOOL", "TYPE_STRING", "TYPE_BYTES", "TYPE_DATE", "TYPE_DATETIME", "TYPE_TIMESTAMP", "TYPE_TIME", "TYPE_NUMERIC"]);
 
-/** Comparisons: DOUBLE goes through the NaN-aware macros; STRUCT and ARRAY are refused (NULL-field semantics differ). */
+/** Comparisons: DOUBLE goes through the NaN-aware macros; STRUCT and ARRAY equality field by field. */
 function comparison(op: string, macro: string): Form {
   return ({ args, types }) => {
+    const structured = types.some((t) => ["TYPE_STRUCT", "TYPE_ARRAY"].includes(kind(t)));
+    if (structured && op === "=") return equality(args[0], args[1], types[0]);
+    if (structured && op === "<>") return `(NOT ${equality(args[0], args[1], types[0])})`;
     if (types.every((t) => kind(t) === "TYPE_DOUBLE")) return `${macro}(${args[0]}, ${args[1]})`;
     if (types.every((t) => SCALAR_ORDERED.has(kind(t))) && kind(types[0]) === kind(types[1])) return `(${args[0]} ${op} ${args[1]})`;
     return refuse(`comparison of ${types.map(kind).join(" and ")}`);
@@ -36,62 +29,13 @@ function arithmetic(op: string): Form {
     const k = kind(result);
     // BIGINT and DECIMAL(38, 9) raise on overflow as GoogleSQL does; DOUBLE needs the finiteness check.
     if (k === "TYPE_INT64" && types.every((t) => kind(t) === "TYPE_INT64")) return `(${args[0]} ${op} ${args[1]})`;
+    // DECIMAL(38, 9) holds exactly NUMERIC's range; + and - raise beyond it. (Its * and / change the scale.)
+    if (k === "TYPE_NUMERIC" && op !== "*" && types.every((t) => kind(t) === "TYPE_NUMERIC")) return `(${args[0]} ${op} ${args[1]})`;
     if (k === "TYPE_DOUBLE" && types.every((t) => kind(t) === "TYPE_DOUBLE")) {
       return `gsql_finite(${args[0]} ${op} ${args[1]}, ${args[0]}, ${args[1]})`;
     }
     return refuse(`arithmetic on ${types.map(kind).join(" and ")}`);
   };
-}
-
-const onlyTypes =
-  (allowed: string[], form: Form): Form =>
-  (call) =>
-    call.types.every((t) => allowed.includes(kind(t))) ? form(call) : refuse(`argument types ${call.types.map(kind).join(", ")}`);
-
-const STRINGS = ["TYPE_STRING"];
-const INTS = ["TYPE_INT64"];
-
-/** Microseconds per unit of TIMESTAMP_DIFF (zetasql/public/functions/datetime.proto DateTimestampPart). */
-const DIFF_UNIT_MICROS: Record<number, bigint> = {
-  11: 1n, // MICROSECOND
-  10: 1000n, // MILLISECOND
-  9: 1_000_000n, // SECOND
-  8: 60_000_000n, // MINUTE
-  7: 3_600_000_000n, // HOUR
-  3: 86_400_000_000n, // DAY (24 hours of an instant)
-};
-
-/** EXTRACT parts valid on DATE, DATETIME and TIMESTAMP (in UTC) and their DuckDB forms. */
-const EXTRACT_DATE_PARTS: Record<number, (x: string) => string> = {
-  1: (x) => `year(${x})`,
-  2: (x) => `month(${x})`,
-  3: (x) => `day(${x})`,
-  4: (x) => `(dayofweek(${x}) + 1)`, // GoogleSQL: Sunday = 1; DuckDB: Sunday = 0
-  5: (x) => `dayofyear(${x})`,
-  6: (x) => `quarter(${x})`,
-  17: (x) => `isoyear(${x})`,
-  18: (x) => `weekofyear(${x})`, // ISO week
-};
-/** Time-of-day parts; DuckDB's millisecond() and microsecond() include the whole seconds. */
-const EXTRACT_TIME_PARTS: Record<number, (x: string) => string> = {
-  7: (x) => `hour(${x})`,
-  8: (x) => `minute(${x})`,
-  9: (x) => `second(${x})`,
-  10: (x) => `(millisecond(${x}) % 1000)`,
-  11: (x) => `(microsecond(${x}) % 1000000)`,
-};
-
-function extract({ args, types, enums }: Call): string {
-  if (args.length !== 2) return refuse("EXTRACT with a time zone");
-  const part = enums[1] ?? refuse("EXTRACT of a computed part");
-  const t = kind(types[0]);
-  const datePart = EXTRACT_DATE_PARTS[part];
-  const timePart = EXTRACT_TIME_PARTS[part];
-  if (t === "TYPE_DATE" && datePart) return `CAST(${datePart(args[0])} AS BIGINT)`;
-  if ((t === "TYPE_TIMESTAMP" || t === "TYPE_DATETIME") && (datePart ?? timePart)) {
-    return `CAST(${(datePart ?? timePart)(args[0])} AS BIGINT)`;
-  }
-  return refuse(`EXTRACT part ${part} from ${t}`);
 }
 
 const n_ary =
@@ -100,6 +44,10 @@ const n_ary =
     `(${args.join(` ${op} `)})`;
 
 export const FUNCTIONS: Record<string, Form> = {
+  ...STRING_FUNCTIONS,
+  ...MATH_FUNCTIONS,
+  ...DATETIME_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),
@@ -107,8 +55,7 @@ export const FUNCTIONS: Record<string, Form> = {
   safe_divide: onlyTypes(["TYPE_DOUBLE"], ({ args }) => `gsql_safe_divide(${args[0]}, ${args[1]})`),
   div: onlyTypes(INTS, ({ args }) => `gsql_div(${args[0]}, ${args[1]})`),
   mod: onlyTypes(INTS, ({ args }) => `gsql_mod(${args[0]}, ${args[1]})`),
-  $unary_minus: onlyTypes(["TYPE_INT64", "TYPE_DOUBLE"], ({ args }) => `(- ${args[0]})`),
-  abs: onlyTypes(INTS, ({ args }) => `abs(${args[0]})`),
+  $unary_minus: onlyTypes(["TYPE_INT64", "TYPE_DOUBLE", "TYPE_NUMERIC"], ({ args }) => `(- ${args[0]})`),
   $equal: comparison("=", "gsql_eq"),
   $not_equal: comparison("<>", "gsql_ne"),
   $less: comparison("<", "gsql_lt"),
@@ -156,8 +103,8 @@ export const FUNCTIONS: Record<string, Form> = {
   $like: onlyTypes(STRINGS, ({ args }) => `(${args[0]} LIKE ${args[1]} ESCAPE '\\')`),
   lower: onlyTypes(STRINGS, ({ args }) => `lower(${args[0]})`),
   upper: onlyTypes(STRINGS, ({ args }) => `upper(${args[0]})`),
-  length: onlyTypes(STRINGS, ({ args }) => `CAST(length(${args[0]}) AS BIGINT)`),
-  byte_length: onlyTypes(STRINGS, ({ args }) => `CAST(octet_length(encode(${args[0]})) AS BIGINT)`),
+  length: onlyTypes([...STRINGS, "TYPE_BYTES"], ({ args, types }) => `CAST(${kind(types[0]) === "TYPE_BYTES" ? "octet_length" : "length"}(${args[0]}) AS BIGINT)`),
+  byte_length: onlyTypes([...STRINGS, "TYPE_BYTES"], ({ args, types }) => `CAST(octet_length(${kind(types[0]) === "TYPE_BYTES" ? args[0] : `encode(${args[0]})`}) AS BIGINT)`),
   starts_with: onlyTypes(STRINGS, ({ args }) => `starts_with(${args[0]}, ${args[1]})`),
   ends_with: onlyTypes(STRINGS, ({ args }) => `ends_with(${args[0]}, ${args[1]})`),
   strpos: onlyTypes(STRINGS, ({ args }) => `CAST(strpos(${args[0]}, ${args[1]}) AS BIGINT)`),
@@ -166,18 +113,5 @@ export const FUNCTIONS: Record<string, Form> = {
     if (kind(call.types[0]) !== "TYPE_STRING") return refuse("SUBSTR of BYTES");
     const [s, p, n] = call.args;
     return `gsql_substr(${s}, ${p}, ${n ?? "9223372036854775807"})`;
-  },
-  timestamp_diff: (call) => {
-    if (!call.types.slice(0, 2).every((t) => kind(t) === "TYPE_TIMESTAMP")) return refuse("TIMESTAMP_DIFF of non-TIMESTAMP");
-    const micros = DIFF_UNIT_MICROS[call.enums[2] ?? -1] ?? refuse(`TIMESTAMP_DIFF part ${call.enums[2]}`);
-    return `gsql_timestamp_diff(${call.args[0]}, ${call.args[1]}, ${micros})`;
-  },
-  $extract: extract,
-  date: (call) => {
-    // DATE(timestamp) in the default time zone, UTC (the session's zone).
-    if (call.args.length === 1 && ["TYPE_TIMESTAMP", "TYPE_DATETIME", "TYPE_DATE"].includes(kind(call.types[0]))) {
-      return `CAST(${call.args[0]} AS DATE)`;
-    }
-    return refuse("DATE with these arguments");
   },
 };

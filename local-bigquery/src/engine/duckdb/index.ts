@@ -30,7 +30,18 @@
  * SUM(BIGINT) is HUGEINT (cast back, which raises on INT64 overflow like GoogleSQL); NULLS FIRST/
  * LAST is always spelled out (GoogleSQL: ASC NULLS FIRST, DESC NULLS LAST); TIMESTAMP is
  * TIMESTAMPTZ in a UTC session. Strings compare byte-wise in both (DuckDB's default collation).
- * SUM of DECIMAL(38, 9) silently holds 39 digits (GoogleSQL: numeric overflow), so it is refused.
+ * SUM of DECIMAL(38, 9) overflows its HUGEINT where ZetaSQL's wider accumulator does not and AVG
+ * of DECIMAL is a DOUBLE: NUMERIC SUM/AVG are two exact HUGEINT sums (integer parts, nanos) that
+ * prelude macros combine. DuckDB's STDDEV/VARIANCE raise "out of range" on NaN, infinities and
+ * huge inputs, inside the aggregate whatever a CASE around it picks: they see sanitised inputs.
+ * DuckDB's any_value skips NULLs (ZetaSQL's takes the first row): first().
+ *
+ * Not bit-exact, by design: FLOAT64 SUM/AVG/STDDEV/VARIANCE. ZetaSQL's reference sums exactly,
+ * BigQuery in no fixed order; the compiler uses fsum (Kahan-Babuska), raising only when the total
+ * overflows as ZetaSQL does, and the differential tests compare these results within a relative
+ * 1e-12. ZetaSQL's AVG is a running mean, NaN once an infinity is followed by another value;
+ * the compiler's is SUM / COUNT (IEEE's, BigQuery's +/-inf). APPROX_COUNT_DISTINCT (which the
+ * reference lacks) is an exact COUNT(DISTINCT), BigQuery's answer for small inputs.
  *
  * Errors that DuckDB's planner drops (found by the seeded generator in the differential test):
  * GoogleSQL evaluates every argument of a call, so (a * 2^62) + NULL raises for large a; DuckDB
@@ -42,10 +53,18 @@
  * expression_rewriter and statistics_propagation optimizers; the prelude macros count NULLs by a
  * sum, which evaluates every argument, before their CASE shortcuts.
  *
+ * ZetaSQL evaluates every argument of AND and OR (not lazily); DuckDB splits a WHERE's conjunctions
+ * into filters that each see only the rows the previous kept, so a WHERE that may fail is compiled
+ * as one `(...) IS TRUE` test. Subqueries (compile_subqueries.ts): DuckDB skips the left side of
+ * x IN (empty subquery), so a left side that may fail goes through a list; DuckDB evaluates a
+ * subquery for every row even under a CASE branch not taken, so under IF/CASE/COALESCE only
+ * subqueries that cannot fail (cannot_raise.ts) compile. Correlated references are the outer
+ * column's c<id>, which DuckDB resolves outward (it decorrelates).
+ *
  * Covered: see FUNCTIONS (functions.ts), AGGREGATES/ANALYTIC (compile_aggregates.ts), CASTS
- * (compile_expressions.ts) and the scans in compile_scans.ts. Refused for now: subqueries in
- * expressions, correlated references, STRUCT/ARRAY comparison, SUM/AVG of FLOAT64 (summation
- * order changes the rounding), ARRAY_AGG/STRING_AGG (order), SAFE. prefixes, time zones other
+ * (compile_expressions.ts), the scans in compile_scans.ts and scalar/EXISTS/IN/ARRAY subqueries.
+ * Refused for now: STRUCT/ARRAY comparison, SUM/AVG(DISTINCT) of FLOAT64 and
+ * NUMERIC, ARRAY_AGG(DISTINCT) of FLOAT64, STRING_AGG of BYTES, SAFE. prefixes, time zones other
  * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets.
  *
  * DML: compileModify() (compile_modify.ts) turns a resolved INSERT, UPDATE, DELETE, MERGE or

@@ -2,6 +2,12 @@
  * DuckDB macros the compiled SQL calls, created once per connection. Each gives a GoogleSQL
  * semantic DuckDB lacks natively; the error texts follow ZetaSQL's.
  */
+import { CAST_MACROS } from "./casts";
+import { ARRAY_MACROS } from "./functions_array";
+import { DATETIME_MACROS } from "./functions_datetime";
+import { MATH_MACROS } from "./functions_math";
+import { STRING_MACROS } from "./functions_string";
+
 const DOUBLE_COMPARISONS: [string, string, string][] = [
   // name, operator, the answer when either side is NaN (GoogleSQL: NaN equals and orders against nothing)
   ["gsql_eq", "=", "FALSE"],
@@ -12,7 +18,7 @@ const DOUBLE_COMPARISONS: [string, string, string][] = [
   ["gsql_ge", ">=", "FALSE"],
 ];
 
-export const PRELUDE: string[] = [
+const BASE: string[] = [
   // GoogleSQL evaluates every argument of a function, so an argument's error surfaces even when
   // another argument is NULL; DuckDB's CASE and OR skip what they need not evaluate. Macros test
   // NULLs through gsql_nulls (a sum, which evaluates every argument) before any shortcut.
@@ -40,6 +46,50 @@ export const PRELUDE: string[] = [
   `CREATE MACRO gsql_substr(s, p, n) AS CASE WHEN gsql_nulls3(s, p, n) > 0 THEN NULL
      WHEN n < 0 THEN error('Third argument in SUBSTR() cannot be negative')
      ELSE substring(s, least(gsql_substr_start(s, p), length(s) + 1), least(n, length(s))) END`,
-  // TIMESTAMP_DIFF: whole units between two instants, truncated toward zero.
-  `CREATE MACRO gsql_timestamp_diff(a, b, unit_micros) AS (epoch_us(a) - epoch_us(b)) // unit_micros`,
+  // x IN (FLOAT64 subquery) as GoogleSQL's equality: NaN matches nothing; NULL if no match and a NULL is present.
+  `CREATE MACRO gsql_in_doubles(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
+     WHEN NOT isnan(x) AND len(list_filter(l, lambda y: y = x)) > 0 THEN TRUE
+     WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
+  `CREATE MACRO gsql_in_list(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
+     WHEN list_contains(l, x) THEN TRUE WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
+  // NUMERIC SUM and AVG from two exact HUGEINT sums, i of the integer parts and f of the fractions
+  // in nanos (aggregate_forms.ts). w + r / 1e9 is normalised so both have one sign; NUMERIC holds
+  // |w| < 10^29, beyond which GoogleSQL's SUM raises.
+  `CREATE MACRO gsql_whole_part(w, r, unit) AS CASE WHEN w > 0 AND r < 0 THEN w - 1 WHEN w < 0 AND r > 0 THEN w + 1 ELSE w END`,
+  `CREATE MACRO gsql_frac_part(w, r, unit) AS CASE WHEN w > 0 AND r < 0 THEN r + unit WHEN w < 0 AND r > 0 THEN r - unit ELSE r END`,
+  `CREATE MACRO gsql_numeric_of(w, r) AS CASE WHEN abs(w) >= CAST('100000000000000000000000000000' AS HUGEINT)
+     THEN error('numeric overflow: SUM') ELSE CAST(w AS DECIMAL(38, 9)) + CAST(r * 0.000000001 AS DECIMAL(38, 9)) END`,
+  `CREATE MACRO gsql_numeric_sum(i, f) AS gsql_numeric_of(
+     gsql_whole_part(i + f // 1000000000, f % 1000000000, 1000000000), gsql_frac_part(i + f // 1000000000, f % 1000000000, 1000000000))`,
+  // AVG: (i * 1e9 + f) / n in nanos without forming the product (it may leave HUGEINT): i = q n + r,
+  // so the quotient is q * 1e9 + (r * 1e9 + f) / n; then rounded half away from zero, like ZetaSQL.
+  `CREATE MACRO gsql_round_nanos(w, r, n) AS gsql_whole_part(w, r, n)
+     + CASE WHEN 2 * abs(gsql_frac_part(w, r, n)) >= n THEN sign(gsql_frac_part(w, r, n)) ELSE 0 END`,
+  `CREATE MACRO gsql_avg_nanos(i, f, n) AS gsql_round_nanos(
+     (i // n) * 1000000000 + ((i % n) * 1000000000 + f) // n, ((i % n) * 1000000000 + f) % n, n)`,
+  `CREATE MACRO gsql_nanos_numeric(v) AS CAST(v // 1000000000 AS DECIMAL(38, 9)) + CAST((v % 1000000000) * 0.000000001 AS DECIMAL(38, 9))`,
+  `CREATE MACRO gsql_numeric_avg(i, f, n) AS CASE WHEN n = 0 THEN NULL ELSE gsql_nanos_numeric(gsql_avg_nanos(i, f, n)) END`,
+  ...STRING_MACROS,
+  ...MATH_MACROS,
+  ...DATETIME_MACROS,
+  ...CAST_MACROS,
+  ...ARRAY_MACROS,
 ];
+
+/**
+ * Macros that may raise (they call error(), directly or through another), and their SAFE.
+ * variants: the same body with error() as NULL and raising macros as their safe_ variants.
+ * (DuckDB's TRY, which SAFE. calls also become, refuses error(): it is volatile.)
+ */
+export const RAISING_MACROS = new Set<string>();
+const SAFE_VARIANTS: string[] = [`CREATE MACRO gsql_no_error(message) AS NULL`];
+for (const macro of BASE) {
+  const [, name, params, body] = /^CREATE MACRO (\w+)\((.*?)\) AS ([\s\S]*)$/.exec(macro) ?? [];
+  if (!name || !(body.includes("error(") || [...RAISING_MACROS].some((r) => new RegExp(`\\b${r}\\(`).test(body)))) continue;
+  RAISING_MACROS.add(name);
+  const safeBody = body.replace(/\b(\w+)\(/g, (call: string, fn: string) => (fn === "error" ? "gsql_no_error(" : RAISING_MACROS.has(fn) ? `safe_${fn}(` : call));
+  SAFE_VARIANTS.push(`CREATE MACRO safe_${name}(${params}) AS ${safeBody}`);
+}
+
+/** Every macro, in dependency order. */
+export const PRELUDE: string[] = [...BASE, ...SAFE_VARIANTS];
