@@ -9,7 +9,7 @@ import type { CompiledQuery } from "../engine/duckdb";
 import { BigQueryError, invalidQuery } from "../errors";
 import { bytesBilled } from "./bytes_estimate";
 import type { Field, Row, TableRef } from "../model";
-import type { WriteTransaction } from "../storage/store";
+import type { ReadTransaction, WriteTransaction } from "../storage/store";
 import { CompilerGap, compile, runCompiled } from "./compiled_query";
 import { isNonDeterministic } from "./result_cache";
 import { SqlText, withPositions } from "./sql_text";
@@ -84,13 +84,13 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       checkColumnNames(schema);
       return { schema, rows: [], bytes, billed, cacheHit: false };
     }
-    const onZetaSql = async (reason: string): Promise<{ schema: Field[]; rows: Row[] }> => {
+    const onZetaSql = async (reason: string, rows = opts.tx?.readRows): Promise<{ schema: Field[]; rows: Row[] }> => {
       const tables = await loadTables(deps, prepared.uses, {
         content: true,
         rowIdFor: opts.rowIdFor,
         usedColumns,
         leaveOutUnnamedIn: prepared.sql,
-        rows: opts.tx?.readRows,
+        rows,
         reason,
       });
       return deps.engine.evaluateQuery(prepared.sql, { ...context(), tables });
@@ -102,8 +102,15 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       return { schema: compiled.schema, rows: [], bytes, billed, cacheHit: false, compiled };
     }
     if (compiled) {
+      // The oracle reads the rows it sends ZetaSQL in the same snapshot DuckDB answered from.
+      const checked = deps.oracle && bytes <= ORACLE_MAX_BYTES;
+      const run = async (tx: ReadTransaction): Promise<Row[]> => {
+        const rows = await runCompiled(tx.connection, compiled);
+        if (checked) await checkOracle({ schema: compiled.schema, rows }, compiled.ordered, () => onZetaSql("the oracle check", tx.readRows));
+        return rows;
+      };
       try {
-        const rows = opts.tx ? await runCompiled(opts.tx.connection, compiled) : await deps.store.read((c) => runCompiled(c, compiled));
+        const rows = opts.tx ? await run(opts.tx) : checked ? await deps.store.snapshot(run) : await deps.store.read((c) => runCompiled(c, compiled));
         output = { schema: compiled.schema, rows };
         engine = { duckdb: true };
       } catch (error) {
@@ -111,7 +118,6 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
         output = await onZetaSql(`its compiled form (DuckDB: ${error.message.split("\n")[0]})`);
         engine = { duckdb: false, refused: error.message };
       }
-      if (deps.oracle && engine.duckdb && bytes <= ORACLE_MAX_BYTES) await checkOracle(output, compiled.ordered, () => onZetaSql("the oracle check"));
     } else {
       output = await onZetaSql(refused ?? "");
       engine = { duckdb: false, refused: refused ?? "" };

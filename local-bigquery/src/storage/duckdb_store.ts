@@ -20,7 +20,7 @@ import type { DatasetMeta, DatasetRef, Field, Row, TableMeta, TableRef } from ".
 import { ConnectionPool } from "./duckdb_connections";
 import { DEFAULT_DEDUP_WINDOW_MS, InsertIdWindow, PendingClaims } from "./insert_ids";
 import { TableLocks } from "./locks";
-import type { Append, InsertOutcome, RowChanges, Store, StoredRow, TableStats, WriteTransaction } from "./store";
+import type { Append, InsertOutcome, ReadTransaction, RowChanges, Store, StoredRow, TableStats, WriteTransaction } from "./store";
 import { PLACEHOLDER_COLUMN, alterTableSql, clusterIndexSql, createTableSql } from "./table_layout";
 
 export interface StoreOptions {
@@ -358,6 +358,15 @@ class DuckDbStore implements Store {
 
   async read<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.pool.use(fn);
+  }
+
+  async snapshot<T>(fn: (tx: ReadTransaction) => Promise<T>): Promise<T> {
+    return this.pool.use(async (c) => {
+      await c.run("BEGIN");
+      const result = await fn(this.transaction(c));
+      await c.run("COMMIT");
+      return result;
+    });
   }
 
   async close(): Promise<void> {

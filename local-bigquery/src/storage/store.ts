@@ -34,15 +34,19 @@ export interface TableStats {
   columnBytes: number[];
 }
 
-/**
- * One DuckDB transaction of a writer: everything done through it commits together, or not at all.
- * Its connection sees its own uncommitted changes.
- */
-export interface WriteTransaction {
+/** One DuckDB transaction: everything read through it sees one snapshot. */
+export interface ReadTransaction {
   readonly connection: DuckDBConnection;
   /** The DuckDB relation holding a table's rows (for SQL run on `connection`). */
   relation(ref: TableRef): string;
   readRows(ref: TableRef): Promise<StoredRow[]>;
+}
+
+/**
+ * One DuckDB transaction of a writer: everything done through it commits together, or not at all.
+ * Its connection sees its own uncommitted changes.
+ */
+export interface WriteTransaction extends ReadTransaction {
   applyChanges(ref: TableRef, changes: RowChanges): Promise<void>;
 }
 
@@ -99,6 +103,8 @@ export interface Store {
   relation(ref: TableRef): string;
   /** Runs read-only SQL over the committed tables on a connection of its own. */
   read<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Runs fn in one read transaction: every statement and row read sees the same committed snapshot. */
+  snapshot<T>(fn: (tx: ReadTransaction) => Promise<T>): Promise<T>;
 
   close(): Promise<void>;
 }
