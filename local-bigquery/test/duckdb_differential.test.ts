@@ -48,6 +48,10 @@ describe("DuckDB compiler vs ZetaSQL reference evaluator", () => {
 
   it("strings compare byte-wise; string functions match", async () => {
     await same("SELECT s, s < 'B' AS lt, s = 'a' AS eq, LOWER(s) AS lo, UPPER(s) AS up, LENGTH(s) AS len, CONCAT(s, '-', s) AS c, STARTS_WITH(s, 'a') AS sw, ENDS_WITH(s, 'c') AS ew FROM t");
+    // Unicode's full case mapping, as ICU does it: ß becomes SS, a final sigma is ς, ǰ gains a combining caron.
+    const cased = await same("SELECT UPPER(w) AS up, LOWER(w) AS lo FROM UNNEST(['straße', 'ΟΔΟΣ ΟΔΟΣ', 'ǰ', 'İstanbul', 'ﬁx', CAST(NULL AS STRING)]) AS w");
+    expect(cased).toContainEqual(["STRASSE", "straße"]);
+    expect(cased).toContainEqual(["ΟΔΟΣ ΟΔΟΣ", "οδος οδος"]);
     await same("SELECT s, STRPOS(s, 'b') AS p, REPLACE(s, 'a', 'xy') AS r, REPLACE(s, '', 'z') AS r0, BYTE_LENGTH(s) AS bl FROM t");
     await same("SELECT s, SUBSTR(s, 2) AS a, SUBSTR(s, -2) AS b, SUBSTR(s, 0, 1) AS c, SUBSTR(s, 2, 9223372036854775807) AS d, SUBSTR(s, -9223372036854775808, 2) AS e FROM t");
     await bothFail("SELECT SUBSTR(s, 1, -1) FROM t");

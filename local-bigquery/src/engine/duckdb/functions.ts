@@ -101,8 +101,9 @@ export const FUNCTIONS: Record<string, Form> = {
   concat: onlyTypes(["TYPE_STRING", "TYPE_BYTES"], ({ args }) => `(${args.join(" || ")})`),
   // GoogleSQL's LIKE escapes with a backslash; DuckDB's has no escape unless given one.
   $like: onlyTypes(STRINGS, ({ args }) => `(${args[0]} LIKE ${args[1]} ESCAPE '\\')`),
-  lower: onlyTypes(STRINGS, ({ args }) => `lower(${args[0]})`),
-  upper: onlyTypes(STRINGS, ({ args }) => `upper(${args[0]})`),
+  // Unicode's full case mapping (js_functions.ts) unless the text is ASCII (as many bytes as characters).
+  lower: onlyTypes(STRINGS, ({ args }) => `(CASE WHEN strlen(${args[0]}) = length(${args[0]}) THEN lower(${args[0]}) ELSE gsql_lower_full(${args[0]}) END)`),
+  upper: onlyTypes(STRINGS, ({ args }) => `(CASE WHEN strlen(${args[0]}) = length(${args[0]}) THEN upper(${args[0]}) ELSE gsql_upper_full(${args[0]}) END)`),
   length: onlyTypes([...STRINGS, "TYPE_BYTES"], ({ args, types }) => `CAST(${kind(types[0]) === "TYPE_BYTES" ? "octet_length" : "length"}(${args[0]}) AS BIGINT)`),
   byte_length: onlyTypes([...STRINGS, "TYPE_BYTES"], ({ args, types }) => `CAST(octet_length(${kind(types[0]) === "TYPE_BYTES" ? args[0] : `encode(${args[0]})`}) AS BIGINT)`),
   starts_with: onlyTypes(STRINGS, ({ args }) => `starts_with(${args[0]}, ${args[1]})`),

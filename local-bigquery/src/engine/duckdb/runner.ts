@@ -7,6 +7,7 @@ import type { Row } from "../../model";
 import { typeOf } from "../types";
 import type { EngineTable, QueryOutput } from "../zetasql_engine";
 import type { CompiledQuery } from "./compile_statement";
+import { registerJsFunctions } from "./js_functions";
 import { PRELUDE } from "./prelude";
 import { toCell } from "./cells";
 import { duckLiteral, duckType, quoteIdent } from "./types";
@@ -22,6 +23,7 @@ export async function prepareSession(connection: DuckDBConnection): Promise<void
   // across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), and statistics
   // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL.
   await connection.run("SET disabled_optimizers = 'expression_rewriter,statistics_propagation'");
+  registerJsFunctions(connection);
   for (const macro of PRELUDE) await connection.run(macro.replace(/^\s*CREATE\s+(OR\s+REPLACE\s+)?MACRO\b/i, "CREATE OR REPLACE TEMP MACRO"));
 }
 
