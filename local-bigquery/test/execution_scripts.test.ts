@@ -23,6 +23,9 @@ describe("executor: scripts", () => {
     const result = await h.run(script);
     expect(result.statementType).toBe("SCRIPT");
     expect((await h.cells("ecommerce_orders", "orders_inc_append")).map((r) => r[0]).sort()).toEqual(["B", "C"]);
+    // The variable is a constant of the compiled query: DuckDB runs the statement (the oracle checks it).
+    expect(result.engines).toMatchObject({ referenceEvaluator: 0 });
+    expect(result.engines?.duckdb).toBeGreaterThan(0);
   });
 
   it("runs Dataform's incremental insert script (tabs before newlines, a variable in a subquery)", async () => {

@@ -4,9 +4,9 @@
  * target. What the compiler refuses, or DuckDB cannot plan, runs on the reference evaluator.
  */
 import { applyChanges, compileModify } from "../engine/duckdb";
-import type { AstNode } from "../engine";
+import type { AstNode, EngineConstant } from "../engine";
 import type { QueryParameter, TableRef } from "../model";
-import { CompilerGap, duckDbError, guarded, tableSqlFor } from "./compiled_query";
+import { CompilerGap, constantValues, duckDbError, guarded, tableSqlFor } from "./compiled_query";
 import type { StatementType } from "./executor";
 import { requiredFieldError } from "./required_columns";
 import type { Deps, TableUse } from "./statement_tables";
@@ -16,7 +16,7 @@ export type ModifyAttempt = { affected: number } | { refused: string };
 export async function modifyOnDuckDb(
   deps: Deps,
   resolved: AstNode,
-  statement: { params: QueryParameter[]; uses: TableUse[]; target: TableUse; kind: StatementType },
+  statement: { params: QueryParameter[]; constants: EngineConstant[]; uses: TableUse[]; target: TableUse; kind: StatementType },
 ): Promise<ModifyAttempt> {
   if (deps.referenceOnly) return { refused: "reference evaluator only" };
   const { target } = statement;
@@ -24,6 +24,7 @@ export async function modifyOnDuckDb(
     compileModify(resolved, statement.params, {
       targetSchema: target.meta.schema,
       tableSql: tableSqlFor(statement.uses, (ref) => deps.store.relation(ref)),
+      constants: constantValues(statement.constants),
     }),
   );
   if (!compiled.ok) return { refused: compiled.unsupported };

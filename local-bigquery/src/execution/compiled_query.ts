@@ -8,7 +8,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { compileQuery, toCell, type CompiledQuery } from "../engine/duckdb";
 import type { AstNode } from "../engine";
 import { BigQueryError } from "../errors";
-import type { QueryParameter, Row, TableRef } from "../model";
+import type { QueryParameter, Row, TableRef, Value } from "../model";
 import type { EngineConstant } from "../engine";
 import type { TableUse } from "./statement_tables";
 
@@ -36,9 +36,14 @@ export function tableSqlFor(uses: TableUse[], relation: (ref: TableRef) => strin
   };
 }
 
+/** Script variables as the compiler takes them: canonical values by lower-case name. */
+export const constantValues = (constants: EngineConstant[]): Map<string, Value> => new Map(constants.map((c) => [c.name.toLowerCase(), c.value]));
+
 /** The DuckDB form of a resolved query, or the construct the compiler refused. */
 export function compile(resolved: AstNode, context: CompileContext): { compiled?: CompiledQuery; refused?: string } {
-  const result = guarded(() => compileQuery(resolved, context.params, { tableSql: tableSqlFor(context.uses, context.relation) }));
+  const result = guarded(() =>
+    compileQuery(resolved, context.params, { tableSql: tableSqlFor(context.uses, context.relation), constants: constantValues(context.constants) }),
+  );
   return result.ok ? { compiled: result } : { refused: result.unsupported };
 }
 

@@ -53,7 +53,7 @@ export async function modify(
     const usedColumns = kind === "UPDATE" ? undefined : usedColumnsOf(resolved);
     const bytes = bytesRead(deps, prepared.uses.filter((u) => kind !== "INSERT" || u !== target), usedColumns);
     if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0 };
-    const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, uses: prepared.uses, target, kind });
+    const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, constants: context.constants, uses: prepared.uses, target, kind });
     if ("affected" in onDuckDb) {
       scope.engines?.push({ duckdb: true });
       return { statementType: kind, target: targetRef, affected: onDuckDb.affected, bytes };

@@ -59,7 +59,7 @@ export async function merge(
   if (dryRun) return { statementType: "MERGE", target: targetRef, affected: 0, bytes: 0 };
   const targetUse = prepared.uses.find((u) => tableKey(u.ref) === tableKey(targetRef));
   if (!targetUse) throw tableNotFound(targetRef);
-  const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, uses: prepared.uses, target: targetUse, kind: "MERGE" });
+  const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, constants: [...scope.variables.values()], uses: prepared.uses, target: targetUse, kind: "MERGE" });
   if ("affected" in onDuckDb) {
     scope.engines?.push({ duckdb: true });
     return { statementType: "MERGE", target: targetRef, affected: onDuckDb.affected, bytes: bytesRead(deps, prepared.uses, usedColumnsOf(resolved)) };

@@ -16,6 +16,8 @@ export interface Scope {
   params: QueryParameter[];
   /** The DuckDB relation holding a catalog table, by the table's name in the resolved AST. */
   tableSql: (fullName: string) => string;
+  /** Named constants (script variables) in canonical form, by lower-case name. */
+  constants?: ReadonlyMap<string, Value>;
   /** Output columns of each WITH entry in scope, by name. */
   withColumns: Map<string, ResolvedColumn[]>;
   /** Inside an argument that IF, CASE, COALESCE, AND or OR may leave unevaluated. */
@@ -36,6 +38,12 @@ export function compileExpr(node: Node, scope: Scope): string {
       return col(node.column as ResolvedColumn);
     case "Parameter":
       return parameter(node, scope);
+    case "Constant": {
+      // A script variable: its value is known for this statement, like a parameter's.
+      const name = String((node.constant as { name?: string } | undefined)?.name ?? "").toLowerCase();
+      if (!scope.constants?.has(name)) return refuse(`constant ${name} without a value`);
+      return constant(scope.constants.get(name) ?? null, typeOfNode(node));
+    }
     case "Cast":
       return cast(node, scope);
     case "FunctionCall":

@@ -384,7 +384,7 @@ function withRequiredChecks(changes: string, target: Target, schema: TargetColum
 // ------------------------------------------------------------------------------------------- API
 
 function compileModifyStatement(stmt: Node, params: QueryParameter[], options: ModifyOptions): CompiledModify {
-  const scope: Scope = { params, withColumns: new Map(), tableSql: options.tableSql ?? quoteIdent };
+  const scope: Scope = { params, withColumns: new Map(), tableSql: options.tableSql ?? quoteIdent, constants: options.constants };
   const kinds: Record<string, [CompiledModify["statementType"], (stmt: Node, ctx: Context) => string]> = {
     InsertStmt: ["INSERT", compileInsert],
     UpdateStmt: ["UPDATE", compileUpdate],

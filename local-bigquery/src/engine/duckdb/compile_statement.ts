@@ -1,5 +1,5 @@
 /** A resolved query statement to one DuckDB SELECT and its output schema. */
-import type { Field, QueryParameter } from "../../model";
+import type { Field, QueryParameter, Value } from "../../model";
 import type { TypeProto } from "../types";
 import { outputSchema } from "../zetasql_engine";
 import { col } from "./compile_expressions";
@@ -22,13 +22,15 @@ export type CompileResult = ({ ok: true } & CompiledQuery) | { ok: false; unsupp
 export interface CompileOptions {
   /** The DuckDB relation of each catalog table (default: the table's full name as one quoted identifier). */
   tableSql?: (fullName: string) => string;
+  /** Named constants (script variables) in canonical form, by lower-case name. */
+  constants?: ReadonlyMap<string, Value>;
 }
 
 function compileStatement(stmt: Node, params: QueryParameter[], options: CompileOptions): CompiledQuery {
   if (stmt.kind !== "QueryStmt") return refuse(`statement ${stmt.kind}`);
   if (stmt.isValueTable) return refuse("SELECT AS VALUE / AS STRUCT");
   const outputs = (stmt.outputColumnList as { name: string; column: ResolvedColumn }[]) ?? [];
-  const relation = compileScan(stmt.query as Node, { params, withColumns: new Map(), tableSql: options.tableSql ?? quoteIdent });
+  const relation = compileScan(stmt.query as Node, { params, withColumns: new Map(), tableSql: options.tableSql ?? quoteIdent, constants: options.constants });
   const items = outputs.map((o) => col(o.column));
   const order = relation.ordered ? " ORDER BY __ord" : "";
   return {
