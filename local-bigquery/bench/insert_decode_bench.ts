@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { decodeInsertRows } from "../src/encoding/insert_rows";
 import type { Field } from "../src/model";
 import { parseInsertAllBody } from "../src/rest/tabledata";
+import { bestMicrosPerRow } from "./micro";
 
 const ROWS = 500;
 
@@ -58,19 +59,7 @@ function bodyText(batch: number): string {
   return JSON.stringify({ rows });
 }
 
-/** Best µs per row of `work` over `rounds` rounds of `batches` calls, each call handling ROWS rows. */
-function measure(rounds: number, batches: number, work: (i: number) => unknown): number {
-  let best = Infinity;
-  let sink = 0;
-  for (let r = 0; r < rounds; r++) {
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < batches; i++) sink += work(i) === undefined ? 0 : 1;
-    const micros = Number(process.hrtime.bigint() - started) / 1000 / (batches * ROWS);
-    best = Math.min(best, micros);
-  }
-  if (sink < 0) console.log(sink); // keeps the results observable
-  return best;
-}
+const measure = (rounds: number, batches: number, work: (i: number) => unknown): number => bestMicrosPerRow(rounds, batches, ROWS, work);
 
 function main(): void {
   const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" }, batches: { type: "string", default: "200" } } });

@@ -11,19 +11,9 @@ import { parseArgs } from "node:util";
 import { chunkRows, toRawRows } from "../../function/ingest";
 import { validateOrders, type ValidOrder } from "../../function/order_schema";
 import { orderBody, ROWS_PER_BATCH } from "./order_bodies.cjs";
+import { bestMicrosPerRow } from "../../local-bigquery/bench/micro";
 
-/** Best µs per row of `work` over `rounds` rounds of `batches` calls, each call handling ROWS_PER_BATCH rows. */
-function measure(rounds: number, batches: number, work: (i: number) => unknown): number {
-  let best = Infinity;
-  let sink = 0;
-  for (let r = 0; r < rounds; r++) {
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < batches; i++) sink += work(i) === undefined ? 0 : 1;
-    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1000 / (batches * ROWS_PER_BATCH));
-  }
-  if (sink < 0) console.log(sink); // keeps the results observable
-  return best;
-}
+const measure = (rounds: number, batches: number, work: (i: number) => unknown): number => bestMicrosPerRow(rounds, batches, ROWS_PER_BATCH, work);
 
 function main(): void {
   const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" }, batches: { type: "string", default: "100" } } });
