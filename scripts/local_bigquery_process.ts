@@ -28,7 +28,7 @@ export interface LocalBigQueryProcessOptions {
 
 /** Starts the server process and resolves once it serves; rejects with its own message if it will not start. */
 export const startLocalBigQueryProcess = (opts: LocalBigQueryProcessOptions): Promise<LocalBigQueryProcess> => {
-  const args = ["--import", "tsx", MAIN, "--port", String(opts.port), "--host", opts.host, "--data", opts.dataDir];
+  const args = [...(process.env.LOCAL_BIGQUERY_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.LOCAL_BIGQUERY_PROFILE}`] : []), "--import", "tsx", MAIN, "--port", String(opts.port), "--host", opts.host, "--data", opts.dataDir];
   args.push("--log-level", opts.verbose ? "info" : "warn");
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: process.env });
   killWithThisProcess(child);

@@ -1,10 +1,10 @@
 /**
  * Cost model of the read path (figures printed, nothing asserted): dry runs of the exact queries
  * GET / and GET /orders/{id} send (function/read.ts), on a fresh local BigQuery whose estimate uses
- * BigQuery's logical column sizes, at orders_raw sizes it can hold. The bytes are a sum over rows
- * of per-column sizes, so they grow linearly; the script checks that (bytes per row at each size)
- * and extrapolates to 1M, 10M and 100M versions, with on-demand billing (whole MB, 10 MB minimum
- * per table) and price, and the size at which the default MAX_BYTES_BILLED refuses GET /.
+ * BigQuery's logical column sizes, with orders_raw generated in the engine at 1M and 10M versions.
+ * The bytes are a sum over rows of per-column sizes, so they grow linearly; the script shows that
+ * (bytes per row at each size) and extrapolates to 100M versions, with on-demand billing (whole MB,
+ * 10 MB minimum per table) and price, and the size at which the default MAX_BYTES_BILLED refuses GET /.
  *
  *   npm run cost [-- size1,size2,...]
  */
@@ -14,7 +14,7 @@ import { loadConfig } from "../../function/config";
 import { listLatestQuery, orderHistoryQuery, type ReadQuery } from "../../function/read";
 import { LATEST_VIEW, qualified } from "../../function/warehouse";
 import { DATASET, GCP_PROJECT, runDataform } from "../../test/support/warehouse";
-import { orderRow } from "./order_rows";
+import { fillOrdersRaw } from "./orders_raw_fill";
 
 // Offline: no GCE metadata probe from the client.
 process.env.METADATA_SERVER_DETECTION = "none";
@@ -23,9 +23,8 @@ process.env.METADATA_SERVER_DETECTION = "none";
 const USD_PER_TIB = 6.25;
 const MB = 1024 * 1024;
 const TIB = 1024 ** 4;
-const SIZES = (process.argv[2] ?? "4000,8000,16000").split(",").map(Number);
+const SIZES = (process.argv[2] ?? "1000000,10000000").split(",").map(Number);
 const TARGETS = [1_000_000, 10_000_000, 100_000_000];
-const INSERT_CHUNK = 2_000;
 
 /** BigQuery's on-demand billing of one query: whole MB, at least 10 MB for each table it reads. */
 const billed = (bytes: number, tables = 1): number => Math.max(10 * MB * tables, Math.ceil(bytes / MB) * MB);
@@ -52,7 +51,6 @@ async function main(): Promise<void> {
       query: `SELECT order_id, order_date, order_details, order_status, updated_at, ingested_at, event_id, version_count FROM ${qualified(config, LATEST_VIEW)} WHERE order_id = @order_id`,
       params: history.params,
     };
-    const table = bigquery.dataset(DATASET).table("orders_raw");
 
     console.log(`dry runs on the local BigQuery (${local.url}); GET / = one page of ${config.pageSizeDefault}, GET /orders/{id} = its one query (before: two)`);
     console.log("| orders_raw rows | GET / bytes | per row | GET /orders/{id} bytes | per row | before: 2 queries | per row |");
@@ -60,11 +58,8 @@ async function main(): Promise<void> {
     let stored = 0;
     const perRow = { list: 0, order: 0, before: 0 };
     for (const size of SIZES) {
-      while (stored < size) {
-        const chunk = Array.from({ length: Math.min(INSERT_CHUNK, size - stored) }, (_, i) => ({ insertId: `cost-${stored + i}`, json: orderRow(stored + i) }));
-        await table.insert(chunk, { raw: true });
-        stored += chunk.length;
-      }
+      await fillOrdersRaw(local, stored, size);
+      stored = size;
       const list = await dryRunBytes(bigquery, page);
       const order = await dryRunBytes(bigquery, history);
       const previous = order + (await dryRunBytes(bigquery, before));
@@ -76,7 +71,7 @@ async function main(): Promise<void> {
       );
     }
 
-    console.log(`\nextrapolated at the last size's bytes per row; billed on demand, $${USD_PER_TIB}/TiB:`);
+    console.log(`\nat the last size's bytes per row (100M extrapolated); billed on demand, $${USD_PER_TIB}/TiB:`);
     console.log("| orders_raw rows | GET / processed | GET / billed | GET / cost | GET /orders/{id} billed | its cost | before: billed | before: cost |");
     console.log("|---|---|---|---|---|---|---|---|");
     for (const rows of TARGETS) {

@@ -5,13 +5,14 @@
  * HTTP), a 1M-row GROUP BY, a 1M-row window partition, a 100k x 100k hash join; then insertAll
  * from 10 concurrent clients, a trivial query's round trip, and the whole `dataform run`.
  *
- *   npx tsx local-bigquery/bench/scale_bench.ts [--sizes=1000000,10000000]
+ *   npx tsx scripts/bench/scale_bench.ts [--sizes=1000000,10000000]
  */
 import { BigQuery } from "@google-cloud/bigquery";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { startLocalBigQuery, type LocalBigQuery } from "../src/index";
-import type { QueryParameter, TableRef } from "../src/model";
+import { startLocalBigQuery, type LocalBigQuery } from "../../local-bigquery/src/index";
+import type { QueryParameter, TableRef } from "../../local-bigquery/src/model";
 import { DATASET, GCP_PROJECT, runDataform } from "../../test/support/warehouse";
+import { ORDERS_RAW, fillOrdersRaw } from "./orders_raw_fill";
 
 process.env.METADATA_SERVER_DETECTION = "none";
 
@@ -19,7 +20,7 @@ const arg = (name: string): string | undefined => process.argv.find((a) => a.sta
 const SIZES = (arg("sizes") ?? "1000000,10000000").split(",").filter(Boolean).map(Number);
 const REPEAT = 5;
 
-const raw: TableRef = { projectId: GCP_PROJECT, datasetId: DATASET, tableId: "orders_raw" };
+const raw = ORDERS_RAW;
 const view = (name: string): string => `\`${GCP_PROJECT}.${DATASET}.${name}\``;
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
@@ -36,27 +37,6 @@ async function best(work: () => Promise<unknown>, repeat = REPEAT): Promise<numb
 
 function report(label: string, engineMs: number, rawMs: number): void {
   console.log(`${label.padEnd(58)} ${engineMs.toFixed(1).padStart(9)} ms   raw DuckDB ${rawMs.toFixed(1).padStart(8)} ms   ratio ${(engineMs / rawMs).toFixed(2)}`);
-}
-
-/**
- * orders_raw rows like the function's: 4 versions per order on average (1 to 7), 64-hex event
- * ids, a resend now and then (same event_id), updated_at on two versions in three; shuffled, as
- * versions of many orders arrive interleaved.
- */
-function fillOrdersRaw(local: LocalBigQuery, from: number, to: number): Promise<void> {
-  return local.store.write([raw], async (tx) => {
-    const orders = Math.max(1, Math.floor(to / 4));
-    await tx.connection.run(`INSERT INTO ${tx.relation(raw)} (event_id, order_id, order_date, order_details, order_status, updated_at, ingested_at, raw_payload, request_id, caller)
-      SELECT sha256(CAST(CASE WHEN i % 97 = 0 THEN i - 1 ELSE i END AS VARCHAR)),
-        'ORD-' || lpad(CAST(hash(i // 4) % ${orders} AS VARCHAR), 9, '0'),
-        TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_seconds((hash(i // 4) % ${orders}) * 60),
-        CASE WHEN i % 5 = 0 THEN NULL ELSE 'items ' || (i % 9) END,
-        ['Pending', 'Processing', 'Shipped', 'Delivered', 'Cancelled', 'Returned'][1 + (i % 4)],
-        CASE WHEN i % 3 = 0 THEN NULL ELSE TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_seconds((hash(i // 4) % ${orders}) * 60 + (i % 4) * 3600) END,
-        TIMESTAMPTZ '2025-06-01 00:00:00+00' + to_microseconds(i * 1000),
-        NULL, 'bench', 'bench'
-      FROM range(${from}, ${to}) AS r(i) ORDER BY hash(i)`);
-  });
 }
 
 /** The latest-version rule of latest_order_v, by hand in DuckDB, over the same physical table. */
@@ -86,7 +66,8 @@ async function main(): Promise<void> {
     let filled = 0;
     for (const size of SIZES) {
       const start = performance.now();
-      for (; filled < size; filled = Math.min(size, filled + 1_000_000)) await fillOrdersRaw(local, filled, Math.min(size, filled + 1_000_000));
+      await fillOrdersRaw(local, filled, size);
+      filled = size;
       console.log(`\norders_raw: ${fmt(size)} rows (generated in ${((performance.now() - start) / 1000).toFixed(1)} s)`);
       const t = local.store.relation(raw);
       const [[someOrder]] = (await rawSql(`SELECT order_id FROM ${t} LIMIT 1 OFFSET ${Math.floor(size / 2)}`)).getRows() as string[][];
