@@ -27,7 +27,9 @@ const BASE: string[] = [
   // DuckDB's a / b is NULL for b = 0 and Infinity on overflow; GoogleSQL raises both.
   `CREATE MACRO gsql_finite(r, a, b) AS CASE WHEN isinf(r) AND NOT isinf(a) AND NOT isinf(b)
      THEN error('floating point overflow') ELSE r END`,
-  `CREATE MACRO gsql_divide(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN b = 0 THEN error('division by zero: ' || a || ' / ' || b)
+  // BigQuery words a FLOAT64 operand without a trailing ".0" (division by zero: 3 / 0).
+  `CREATE MACRO gsql_float_text(x) AS regexp_replace(CAST(x AS VARCHAR), '\\.0$', '')`,
+  `CREATE MACRO gsql_divide(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN b = 0 THEN error('division by zero: ' || gsql_float_text(a) || ' / ' || gsql_float_text(b))
      ELSE gsql_finite(a / b, a, b) END`,
   `CREATE MACRO gsql_safe_divide(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL WHEN b = 0 OR (isinf(a / b) AND NOT isinf(a) AND NOT isinf(b))
      THEN NULL ELSE a / b END`,
