@@ -6,7 +6,7 @@
 import type { AstNode } from "../engine";
 import { BigQueryError, duplicate, invalidQuery, unsupported } from "../errors";
 import type { DatasetMeta, Field, TableMeta, TimePartitioning } from "../model";
-import type { StatementType } from "./executor";
+import type { DdlOperation, StatementType } from "./executor";
 import { labelsOption, optionValues, plainOption, stringOption, fieldOfDefinition, type OptionValue } from "./ddl_options";
 import { runQuery } from "./query_runner";
 import type { WriteTransaction } from "../storage/store";
@@ -27,7 +27,15 @@ export interface DdlOutcome {
   statementType: StatementType;
   target?: TableMeta["ref"];
   bytes: number;
+  /** BigQuery's ddlOperationPerformed. */
+  operation?: DdlOperation;
+  /** The schema the statement defines (CREATE TABLE, CREATE VIEW): its job's results have it, with no rows. */
+  schema?: Field[];
 }
+
+/** What CREATE did: CREATE, REPLACE, or SKIP (IF NOT EXISTS and the object exists). */
+const createOperation = (exists: boolean, mode: { replace: boolean; ifNotExists: boolean }): DdlOperation =>
+  !exists ? "CREATE" : mode.replace ? "REPLACE" : "SKIP";
 
 /** The concrete resolved node under the Any*Proto wrappers. */
 const resolvedNode = (resolved: AstNode): { kinds: string[]; node: AstNode } =>
@@ -43,10 +51,11 @@ export async function createSchema(deps: Deps, scope: StatementScope, text: SqlT
   const ref = resolveDatasetName(node.namePath as string[], scope);
   const options = optionValues(node.optionList);
   const mode = createMode(node);
-  if (dryRun) return { statementType: "CREATE_SCHEMA", bytes: 0 };
+  if (dryRun) return { statementType: "CREATE_SCHEMA", bytes: 0, operation: createOperation(deps.store.getDataset(ref) !== undefined, mode) };
   const description = stringOption(options, "description");
   const labels = labelsOption(options);
   const existing = deps.store.getDataset(ref);
+  const operation = createOperation(existing !== undefined, mode);
   if (existing && mode.replace) {
     await deps.store.updateDataset(ref, { description, labels });
   } else {
@@ -62,7 +71,7 @@ export async function createSchema(deps: Deps, scope: StatementScope, text: SqlT
     if (existing && !mode.ifNotExists) throw duplicate(`Already Exists: Dataset ${ref.projectId}:${ref.datasetId}`);
     await deps.store.createDataset(meta, { ifNotExists: mode.ifNotExists });
   }
-  return { statementType: "CREATE_SCHEMA", bytes: 0 };
+  return { statementType: "CREATE_SCHEMA", bytes: 0, operation };
 }
 
 export async function createTableOrView(
@@ -147,7 +156,7 @@ export async function createTableOrView(
       lastModifiedTime: now,
     };
     if (!dryRun) await deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists });
-    return { statementType: "CREATE_VIEW", target: ref, bytes: 0 };
+    return { statementType: "CREATE_VIEW", target: ref, bytes: 0, operation: createOperation(existing !== undefined, mode), schema: meta.schema };
   }
 
   let schema: Field[] = ((node.columnDefinitionList as AstNode[] | undefined) ?? []).map((d) => fieldOfDefinition(d));
@@ -179,6 +188,8 @@ export async function createTableOrView(
     statementType: queryRange ? "CREATE_TABLE_AS_SELECT" : "CREATE_TABLE",
     target: ref,
     bytes: query?.bytes ?? 0,
+    operation: createOperation(existing !== undefined, mode),
+    schema,
   };
 }
 
@@ -237,7 +248,7 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
   const ref = resolveTableName(pathSegments(astNode.path) ?? [], scope);
   const meta = deps.store.getTable(ref);
   if (!meta) {
-    if (astNode.isIfExists) return { statementType: "ALTER_TABLE", bytes: 0 };
+    if (astNode.isIfExists) return { statementType: "ALTER_TABLE", bytes: 0, operation: "SKIP" };
     throw tableNotFound(ref);
   }
   if (meta.type === "VIEW") throw invalidQuery(`${tableKey(ref)} is a view; ALTER TABLE applies to tables`);
@@ -289,7 +300,7 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
     }
   }
   if (!dryRun) await deps.store.updateTable(ref, { ...patch, schema });
-  return { statementType: "ALTER_TABLE", target: ref, bytes: 0 };
+  return { statementType: "ALTER_TABLE", target: ref, bytes: 0, operation: "ALTER" };
 }
 
 export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DdlOutcome> {
@@ -299,11 +310,11 @@ export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, 
   if (kind === "kSchema") {
     const ref = resolveDatasetName(segments, scope);
     if (!deps.store.getDataset(ref)) {
-      if (ifExists) return { statementType: "DROP_SCHEMA", bytes: 0 };
+      if (ifExists) return { statementType: "DROP_SCHEMA", bytes: 0, operation: "SKIP" };
       throw datasetNotFound(ref);
     }
     if (!dryRun) await deps.store.deleteDataset(ref, { deleteContents: astNode.dropMode === "CASCADE" });
-    return { statementType: "DROP_SCHEMA", bytes: 0 };
+    return { statementType: "DROP_SCHEMA", bytes: 0, operation: "DROP" };
   }
   if (kind !== "kTable" && kind !== "kView") {
     throw unsupported(`The local BigQuery cannot drop this kind of object (${kind.replace(/^k/, "")})`);
@@ -312,7 +323,7 @@ export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, 
   const statementType = kind === "kView" ? "DROP_VIEW" : "DROP_TABLE";
   const meta = deps.store.getTable(ref);
   if (!meta) {
-    if (ifExists) return { statementType, target: ref, bytes: 0 };
+    if (ifExists) return { statementType, target: ref, bytes: 0, operation: "SKIP" };
     throw tableNotFound(ref);
   }
   const wanted = kind === "kView" ? "VIEW" : "TABLE";
@@ -324,5 +335,5 @@ export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, 
     );
   }
   if (!dryRun) await deps.store.deleteTable(ref, { ifExists: true });
-  return { statementType, target: ref, bytes: 0 };
+  return { statementType, target: ref, bytes: 0, operation: "DROP" };
 }

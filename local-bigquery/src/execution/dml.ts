@@ -8,7 +8,7 @@
  */
 import type { AstNode, ModifiedRow } from "../engine";
 import { invalidQuery } from "../errors";
-import type { TableRef } from "../model";
+import type { Field, TableRef } from "../model";
 import type { StatementType } from "./executor";
 import { checkRequired } from "./required_columns";
 import { SqlText, pathSegments, withPositions } from "./sql_text";
@@ -21,6 +21,8 @@ export interface DmlOutcome {
   target: TableRef;
   affected: number;
   bytes: number;
+  /** A dry run reports its target table's schema, as BigQuery does. */
+  schema?: Field[];
 }
 
 type DmlKind = "INSERT" | "UPDATE" | "DELETE";
@@ -52,7 +54,7 @@ export async function modify(
     // UPDATE needs every column of the rows it rewrites; INSERT and DELETE only what they read.
     const usedColumns = kind === "UPDATE" ? undefined : usedColumnsOf(resolved);
     const bytes = bytesRead(deps, prepared.uses.filter((u) => kind !== "INSERT" || u !== target), usedColumns);
-    if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0 };
+    if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0, schema: targetMeta.schema };
     const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, uses: prepared.uses, target, kind });
     if ("affected" in onDuckDb) {
       scope.engines?.push({ duckdb: true });
@@ -90,9 +92,9 @@ export async function truncate(deps: Deps, scope: StatementScope, astNode: AstNo
   const meta = deps.store.getTable(ref);
   if (!meta) throw tableNotFound(ref);
   if (meta.type === "VIEW") throw invalidQuery(`Cannot truncate a view: ${tableKey(ref)}`);
-  if (dryRun) return { statementType: "DELETE", target: ref, affected: 0, bytes: 0 };
+  if (dryRun) return { statementType: "TRUNCATE_TABLE", target: ref, affected: 0, bytes: 0 };
   return deps.store.write([ref], async (tx) => {
     const reader = await tx.connection.runAndReadAll(`DELETE FROM ${tx.relation(ref)}`);
-    return { statementType: "DELETE", target: ref, affected: Number(reader.rowsChanged), bytes: 0 };
+    return { statementType: "TRUNCATE_TABLE", target: ref, affected: Number(reader.rowsChanged), bytes: 0 };
   });
 }

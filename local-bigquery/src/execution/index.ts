@@ -5,8 +5,8 @@
 import type { Engine } from "../engine";
 import { BigQueryError, invalid } from "../errors";
 import type { Store } from "../storage/store";
-import { createSchema, createTableOrView, alterTable, drop } from "./ddl";
-import { modify, truncate } from "./dml";
+import { createSchema, createTableOrView, alterTable, drop, type DdlOutcome } from "./ddl";
+import { modify, truncate, type DmlOutcome } from "./dml";
 import type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
 import { merge } from "./merge";
 import { runQuery } from "./query_runner";
@@ -20,8 +20,8 @@ export type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
 
 type Runtime = Deps;
 
-export function createExecutor({ store, engine, oracle, referenceOnly }: { store: Store; engine: Engine; oracle?: boolean; referenceOnly?: boolean }): Executor {
-  const runtime: Runtime = { store, engine, cache: new ResultCache(), oracle, referenceOnly };
+export function createExecutor({ store, engine, oracle, referenceOnly, jobs }: { store: Store; engine: Engine; oracle?: boolean; referenceOnly?: boolean; jobs?: Deps["jobs"] }): Executor {
+  const runtime: Runtime = { store, engine, cache: new ResultCache(), oracle, referenceOnly, jobs };
   return {
     execute: (request) => execute(runtime, request),
     close: async () => undefined, // the engine and the store belong to whoever created them
@@ -146,15 +146,22 @@ async function runStatement(
 
 const unwrap = (ast: Record<string, unknown>): { node: Record<string, unknown> } => nodeKinds(ast);
 
-function ddlResult(outcome: { statementType: ExecutionResult["statementType"]; target?: ExecutionResult["ddlTargetTable"]; bytes: number }): ExecutionResult {
-  return { statementType: outcome.statementType, ddlTargetTable: outcome.target, totalBytesProcessed: outcome.bytes };
+function ddlResult(outcome: DdlOutcome): ExecutionResult {
+  return {
+    statementType: outcome.statementType,
+    ddlTargetTable: outcome.target,
+    totalBytesProcessed: outcome.bytes,
+    ddlOperationPerformed: outcome.operation,
+    ddlSchema: outcome.schema,
+  };
 }
 
-function dmlResult(outcome: { statementType: ExecutionResult["statementType"]; target: ExecutionResult["ddlTargetTable"]; affected: number; bytes: number }): ExecutionResult {
+function dmlResult(outcome: DmlOutcome): ExecutionResult {
   return {
     statementType: outcome.statementType,
     ddlTargetTable: outcome.target,
     numDmlAffectedRows: outcome.affected,
     totalBytesProcessed: outcome.bytes,
+    ddlSchema: outcome.schema,
   };
 }

@@ -20,9 +20,11 @@ export function queryStatistics(result: ExecutionResult | undefined): Record<str
     statementType: result.statementType,
     totalSlotMs: "0",
   };
-  if (result.schema) stats.schema = { fields: schemaToRest(result.schema) };
+  const schema = result.schema ?? result.ddlSchema;
+  if (schema) stats.schema = { fields: schemaToRest(schema) };
   if (result.numDmlAffectedRows !== undefined) stats.numDmlAffectedRows = String(result.numDmlAffectedRows);
   if (result.ddlTargetTable) stats.ddlTargetTable = { ...result.ddlTargetTable };
+  if (result.ddlOperationPerformed) stats.ddlOperationPerformed = result.ddlOperationPerformed;
   // Not BigQuery's: which engine of the local BigQuery evaluated the job (clients ignore unknown fields).
   if (result.engines) stats.localBigQuery = { engines: result.engines };
   return stats;
@@ -61,14 +63,16 @@ export function resultsPage(result: ExecutionResult, page: PageRequest, int64Tim
     cacheHit: result.cacheHit ?? false,
   };
   if (result.numDmlAffectedRows !== undefined) out.numDmlAffectedRows = String(result.numDmlAffectedRows);
-  if (!result.schema) return out;
+  // A CREATE's results are the schema it defined, without rows (as BigQuery answers them).
+  const schema = result.schema ?? (result.ddlOperationPerformed ? result.ddlSchema : undefined);
+  if (!schema) return out;
   const all = result.rows ?? [];
   const { offset, limit } = pageWindow(page);
   const slice = all.slice(offset, offset + limit);
   const count = fitToBudget(slice);
-  out.schema = { fields: schemaToRest(result.schema) };
+  out.schema = { fields: schemaToRest(schema) };
   out.totalRows = String(all.length);
-  out.rows = encodeRows(slice.slice(0, count), result.schema, { int64Timestamp });
+  out.rows = encodeRows(slice.slice(0, count), schema, { int64Timestamp });
   if (offset + count < all.length) out.pageToken = encodePageToken(offset + count);
   return out;
 }

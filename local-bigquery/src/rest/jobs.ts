@@ -146,7 +146,8 @@ async function query(ctx: ServiceContext, req: RequestParts): Promise<Record<str
       totalBytesProcessed: String(result.totalBytesProcessed ?? 0),
       cacheHit: false,
     };
-    if (result.schema) out.schema = queryStatistics(result).schema;
+    const stats = queryStatistics(result);
+    if (stats.schema) out.schema = stats.schema;
     return out;
   }
   const spec: JobSpec = { projectId, jobId: `job_${randomUUID().replace(/-/g, "_")}`, location, configuration, request };
