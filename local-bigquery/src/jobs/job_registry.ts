@@ -6,6 +6,7 @@
  */
 import { BigQueryError, duplicate, notFound } from "../errors";
 import type { ExecutionRequest, ExecutionResult, Executor } from "../execution/executor";
+import type { JobSummary } from "../execution/information_schema";
 
 export interface JobSpec {
   projectId: string;
@@ -13,6 +14,8 @@ export interface JobSpec {
   location: string;
   /** The configuration as the client sent it, echoed by jobs.get. */
   configuration: Record<string, unknown>;
+  /** QUERY unless said otherwise (COPY, EXTRACT). */
+  jobType?: string;
   request: ExecutionRequest;
 }
 
@@ -85,6 +88,11 @@ export class JobRegistry {
     const job = this.jobs.get(jobKey(projectId, jobId));
     if (!job) throw notFound(`Not found: Job ${projectId}:${location}.${jobId}`);
     return job;
+  }
+
+  /** Every job kept, as INFORMATION_SCHEMA.JOBS shows it. */
+  summaries(): JobSummary[] {
+    return [...this.jobs.values()].map(jobSummary);
   }
 
   list(projectId: string): Job[] {
@@ -165,4 +173,29 @@ export function asBigQueryError(error: unknown): BigQueryError {
   if (error instanceof BigQueryError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new BigQueryError("internalError", `Internal error in the local BigQuery: ${message}`);
+}
+
+function jobSummary(job: Job): JobSummary {
+  const configuration = job.spec.configuration;
+  const query = configuration.query as { query?: unknown } | undefined;
+  const labels = configuration.labels;
+  const result = job.result;
+  return {
+    projectId: job.spec.projectId,
+    jobId: job.spec.jobId,
+    location: job.spec.location,
+    jobType: job.spec.jobType ?? "QUERY",
+    statementType: result?.statementType,
+    query: typeof query?.query === "string" ? query.query : undefined,
+    state: job.state,
+    creationTime: job.creationTime,
+    startTime: job.startTime,
+    endTime: job.endTime,
+    totalBytesProcessed: result?.totalBytesProcessed,
+    totalBytesBilled: result?.totalBytesBilled ?? result?.totalBytesProcessed,
+    cacheHit: result?.cacheHit,
+    error: job.error ? { reason: job.error.reason, message: job.error.message } : undefined,
+    destinationTable: result?.ddlTargetTable,
+    labels: labels && typeof labels === "object" ? (labels as Record<string, string>) : undefined,
+  };
 }
