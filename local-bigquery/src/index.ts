@@ -63,7 +63,7 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
   let executor: Executor | undefined;
   const registry = new JobRegistry(() => executor);
   // INFORMATION_SCHEMA.JOBS lists the registry's jobs.
-  const created = createExecutor({ store, engine, oracle: opts.oracle ?? process.env.LOCAL_BIGQUERY_ORACLE === "1", jobs: () => registry.summaries() });
+  const created = createExecutor({ store, engine, oracle: opts.oracle ?? process.env.LOCAL_BIGQUERY_ORACLE === "1", jobs: () => registry.summaries(), exportRoot: join(dataDir, "gcs") });
   executor = created;
   const ctx: ServiceContext = { store, inserts: new GroupCommit(store), jobs: registry, executor: () => executor, now: Date.now };
   const app = buildServer(restRoutes(ctx), { logger });

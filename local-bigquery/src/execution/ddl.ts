@@ -14,6 +14,8 @@ import { duckDbError } from "./compiled_query";
 import { checkRequired, requiredFieldError } from "./required_columns";
 import { RewrittenSql, SqlText, flatten, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
 import { loadTables, prepareStatement, type Deps } from "./statement_tables";
+import { applyColumnAction, setDataTypes, type ColumnChanges } from "./column_changes";
+import { checkWritable, createTableCopy } from "./table_copies";
 import {
   datasetNotFound,
   resolveDatasetName,
@@ -82,8 +84,10 @@ export async function createTableOrView(
   dryRun: boolean,
 ): Promise<DdlOutcome> {
   const { kinds, node: astNode } = nodeKinds(ast);
-  const isView = kinds.includes("astCreateViewStatementNode");
-  if (kinds.some((k) => /Materialized|Snapshot|External|Function|Procedure|Model/i.test(k))) {
+  const materialized = kinds.includes("astCreateMaterializedViewStatementNode");
+  const isView = kinds.includes("astCreateViewStatementNode") || materialized;
+  if (kinds.includes("astCreateSnapshotTableStatementNode")) return createTableCopy(deps, requestScope, text, astNode, true, dryRun);
+  if (kinds.some((k) => /Snapshot|External|Function|Procedure|Model/i.test(k))) {
     throw unsupported(`The local BigQuery cannot run this statement (${kinds[kinds.length - 1].replace(/^ast|Node$/g, "")})`);
   }
   if (astNode.scope === "TEMPORARY") {
@@ -97,7 +101,7 @@ export async function createTableOrView(
   const queryNode = astNode.query as AstNode | undefined;
   const queryRange = queryNode ? rangeOf(queryNode) : undefined;
   if (astNode.likeTableName || astNode.cloneDataSource || astNode.copyDataSource) {
-    throw unsupported("The local BigQuery does not support CREATE TABLE ... LIKE/CLONE/COPY; use CREATE TABLE ... AS SELECT");
+    return createTableCopy(deps, requestScope, text, astNode, false, dryRun);
   }
 
   // Analyse the whole statement: column types, NOT NULL, options, and errors with their positions.
@@ -150,13 +154,21 @@ export async function createTableOrView(
       type: "VIEW",
       schema: query?.schema ?? [],
       viewQuery: queryRange ? text.slice(queryRange) : "",
+      // A materialized view is answered like a view: always current, as BigQuery's are when read.
+      materialized: materialized || undefined,
       description: stringOption(options, "description"),
       labels: labelsOption(options),
       creationTime: now,
       lastModifiedTime: now,
     };
     if (!dryRun) await deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists });
-    return { statementType: "CREATE_VIEW", target: ref, bytes: 0, operation: createOperation(existing !== undefined, mode), schema: meta.schema };
+    return {
+      statementType: materialized ? "CREATE_MATERIALIZED_VIEW" : "CREATE_VIEW",
+      target: ref,
+      bytes: 0,
+      operation: createOperation(existing !== undefined, mode),
+      schema: meta.schema,
+    };
   }
 
   let schema: Field[] = ((node.columnDefinitionList as AstNode[] | undefined) ?? []).map((d) => fieldOfDefinition(d));
@@ -252,6 +264,14 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
     throw tableNotFound(ref);
   }
   if (meta.type === "VIEW") throw invalidQuery(`${tableKey(ref)} is a view; ALTER TABLE applies to tables`);
+  checkWritable(meta);
+  // ZetaSQL's analyser does not take SET DATA TYPE: a statement of those alone is read from its parse tree.
+  const parsedActions = ((astNode.actionList as AstNode | undefined)?.actions as AstNode[] | undefined) ?? [];
+  if (parsedActions.length > 0 && parsedActions.every((a) => a.node === "astAlterColumnTypeActionNode")) {
+    const changes = setDataTypes(meta, text, parsedActions);
+    if (!dryRun) await deps.store.rewriteTable(ref, { schema: changes.schema }, (relation) => changes.statements.map((sql) => sql(relation)));
+    return { statementType: "ALTER_TABLE", target: ref, bytes: 0, operation: "ALTER" };
+  }
   // ZetaSQL looks the table up: name it by one identifier, as in the catalog sent.
   const rewritten = new RewrittenSql(text);
   const pathRange = rangeOf(astNode.path);
@@ -264,6 +284,7 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
   const node = resolvedNode(resolved).node;
   let schema = [...meta.schema];
   const patch: Partial<TableMeta> = {};
+  const changes: ColumnChanges = { schema, statements: [] };
   // A lone SET OPTIONS arrives as ZetaSQL's older ResolvedAlterTableSetOptionsStmt, without an action list.
   const actions = (node.alterActionList as AstNode[] | undefined) ??
     (node.optionList ? [{ node: "resolvedSetOptionsActionNode", resolvedSetOptionsActionNode: { optionList: node.optionList } }] : []);
@@ -271,7 +292,10 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
     const { kinds, node: action } = nodeKinds(wrapped);
     const kind = kinds[kinds.length - 1];
     const flat = flatten(action);
-    if (kind === "resolvedAddColumnActionNode") {
+    changes.schema = schema;
+    if (applyColumnAction(meta, changes, kind, flat)) {
+      schema = changes.schema;
+    } else if (kind === "resolvedAddColumnActionNode") {
       const field = fieldOfDefinition(flat.columnDefinition as AstNode);
       if (schema.some((f) => f.name.toLowerCase() === field.name.toLowerCase())) {
         if (flat.isIfNotExists) continue;
@@ -295,12 +319,23 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
       schema = schema.map((f, i) => (i === index ? { ...f, description } : f));
     } else {
       throw unsupported(
-        `The local BigQuery supports ALTER TABLE ADD COLUMN, SET OPTIONS and ALTER COLUMN SET OPTIONS only, not ${kind.replace(/^resolved|ActionNode$/g, "")}`,
+        `The local BigQuery does not support ALTER TABLE ${kind.replace(/^resolved|ActionNode$/g, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase()}`,
       );
     }
   }
-  if (!dryRun) await deps.store.updateTable(ref, { ...patch, schema });
-  return { statementType: "ALTER_TABLE", target: ref, bytes: 0, operation: "ALTER" };
+  const renameTo = changes.renameTo
+    ? changes.renameTo.length === 1
+      ? { ...ref, tableId: changes.renameTo[0] }
+      : resolveTableName(changes.renameTo, scope)
+    : undefined;
+  if (renameTo && deps.store.getTable(renameTo)) throw duplicate(`Already Exists: Table ${renameTo.projectId}:${renameTo.datasetId}.${renameTo.tableId}`);
+  if (!dryRun) {
+    // Dropped and renamed columns change the stored rows: those go through rewriteTable, with the metadata.
+    if (changes.statements.length > 0) await deps.store.rewriteTable(ref, { ...patch, schema }, (relation) => changes.statements.map((sql) => sql(relation)));
+    else await deps.store.updateTable(ref, { ...patch, schema });
+    if (renameTo) await deps.store.renameTable(ref, renameTo);
+  }
+  return { statementType: "ALTER_TABLE", target: renameTo ?? ref, bytes: 0, operation: "ALTER" };
 }
 
 export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DdlOutcome> {

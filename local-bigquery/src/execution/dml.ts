@@ -11,6 +11,7 @@ import { invalidQuery } from "../errors";
 import type { Field, TableRef } from "../model";
 import type { StatementType } from "./executor";
 import { checkRequired } from "./required_columns";
+import { checkWritable } from "./table_copies";
 import { SqlText, pathSegments, withPositions } from "./sql_text";
 import { modifyOnDuckDb } from "./compiled_modify";
 import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
@@ -40,6 +41,7 @@ export async function modify(
   const targetMeta = deps.store.getTable(targetRef);
   if (!targetMeta) throw tableNotFound(targetRef);
   if (targetMeta.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
+  checkWritable(targetMeta);
   const prepared = await prepareStatement(deps, scope, text, ast);
   const target = prepared.uses.find((u) => tableKey(u.ref) === tableKey(targetRef));
   if (!target) throw tableNotFound(targetRef);
@@ -92,6 +94,7 @@ export async function truncate(deps: Deps, scope: StatementScope, astNode: AstNo
   const meta = deps.store.getTable(ref);
   if (!meta) throw tableNotFound(ref);
   if (meta.type === "VIEW") throw invalidQuery(`Cannot truncate a view: ${tableKey(ref)}`);
+  checkWritable(meta);
   if (dryRun) return { statementType: "TRUNCATE_TABLE", target: ref, affected: 0, bytes: 0 };
   return deps.store.write([ref], async (tx) => {
     const reader = await tx.connection.runAndReadAll(`DELETE FROM ${tx.relation(ref)}`);

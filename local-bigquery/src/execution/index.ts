@@ -8,7 +8,9 @@ import type { Store } from "../storage/store";
 import { createSchema, createTableOrView, alterTable, drop, type DdlOutcome } from "./ddl";
 import { modify, truncate, type DmlOutcome } from "./dml";
 import type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
+import { exportData, exportResult } from "./export_data";
 import { merge } from "./merge";
+import { dropSpecial } from "./table_copies";
 import { runQuery } from "./query_runner";
 import { ResultCache } from "./result_cache";
 import { assign, checkSupported, declare, splitStatements, type ParsedStatement } from "./script";
@@ -20,8 +22,8 @@ export type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
 
 type Runtime = Deps;
 
-export function createExecutor({ store, engine, oracle, referenceOnly, jobs }: { store: Store; engine: Engine; oracle?: boolean; referenceOnly?: boolean; jobs?: Deps["jobs"] }): Executor {
-  const runtime: Runtime = { store, engine, cache: new ResultCache(), oracle, referenceOnly, jobs };
+export function createExecutor(options: { store: Store; engine: Engine; oracle?: boolean; referenceOnly?: boolean; jobs?: Deps["jobs"]; exportRoot?: string }): Executor {
+  const runtime: Runtime = { ...options, cache: new ResultCache() };
   return {
     execute: (request) => execute(runtime, request),
     close: async () => undefined, // the engine and the store belong to whoever created them
@@ -124,7 +126,14 @@ async function runStatement(
       return ddlResult(await createSchema(runtime, scope, text, dryRun));
     case "astCreateTableStatementNode":
     case "astCreateViewStatementNode":
+    case "astCreateMaterializedViewStatementNode":
+    case "astCreateSnapshotTableStatementNode":
       return ddlResult(await createTableOrView(runtime, scope, text, ast, dryRun));
+    case "astDropSnapshotTableStatementNode":
+    case "astDropMaterializedViewStatementNode":
+      return ddlResult(await dropSpecial(runtime, scope, node, kind === "astDropSnapshotTableStatementNode" ? "snapshot" : "materialized", dryRun));
+    case "astExportDataStatementNode":
+      return exportResult(await exportData(runtime, scope, text, node, dryRun));
     case "astAlterTableStatementNode":
       return ddlResult(await alterTable(runtime, scope, text, node, dryRun));
     case "astDropStatementNode":

@@ -23,6 +23,8 @@ export interface Deps {
   referenceOnly?: boolean;
   /** The jobs INFORMATION_SCHEMA.JOBS lists (the REST layer's registry). */
   jobs?: () => JobSummary[];
+  /** Where EXPORT DATA writes gs:// URIs (`<data dir>/gcs`); without it EXPORT DATA is refused. */
+  exportRoot?: string;
 }
 
 /** The hidden column that carries the store's row id into ZetaSQL (UPDATE, DELETE, MERGE). */

@@ -41,6 +41,7 @@ async function insertAll(ctx: ServiceContext, req: RequestParts): Promise<Record
   if (body.templateSuffix) throw unsupported("templateSuffix is not supported by the local BigQuery: insert into the target table directly");
   const table = requireTable(ctx, ref);
   if (table.type !== "TABLE") throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a view`);
+  if (table.snapshot) throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a table snapshot, which is read-only`);
   if (!body.rows || body.rows.length === 0) throw invalid("No rows present in the request.", "rows");
   const decoded = decodeInsertRows(body.rows, table.schema, body);
   // Answered only once the rows are durable (committed with the other inserts of this moment).
