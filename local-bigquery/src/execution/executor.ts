@@ -1,4 +1,5 @@
 import type { DatasetRef, Field, QueryParameter, Row, TableRef } from "../model";
+import type { Destination } from "./destination";
 
 /** One query job's SQL and settings, decoded from jobs.insert or jobs.query. */
 export interface ExecutionRequest {
@@ -16,6 +17,8 @@ export interface ExecutionRequest {
   timeoutMs?: number;
   /** false: neither answer from nor store in the result cache (BigQuery's useQueryCache). */
   useQueryCache?: boolean;
+  /** A query job's destinationTable and dispositions (destination.ts). */
+  destination?: Destination;
 }
 
 /** BigQuery's statement types, as jobs.get reports statistics.query.statementType. */

@@ -8,6 +8,7 @@ import type { Store } from "../storage/store";
 import { createSchema, createTableOrView, alterTable, drop, type DdlOutcome } from "./ddl";
 import { modify, truncate, type DmlOutcome } from "./dml";
 import type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
+import { checkDestination, writeDestination } from "./destination";
 import { exportData, exportResult } from "./export_data";
 import { merge } from "./merge";
 import { dropSpecial } from "./table_copies";
@@ -36,6 +37,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
   const maximumBytesBilled = parseLimit(request.maximumBytesBilled);
   const statements = await splitStatements(runtime.engine, script);
   checkSupported(statements);
+  if (request.destination) checkDestination(runtime, request.destination);
   const scope: StatementScope = {
     projectId: request.projectId,
     defaultDataset: request.defaultDataset,
@@ -68,6 +70,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
     if (result.schema) lastWithRows = result;
   }
   const engines = summarise(scope.engines ?? []);
+  if (request.destination && last) return { ...(await writeDestination(runtime, { ...request, destination: request.destination }, isScript ? { statementType: "SCRIPT", totalBytesProcessed: 0 } : last)), engines };
   if (!isScript && last) return { ...last, engines };
   return {
     statementType: "SCRIPT",

@@ -4,7 +4,7 @@
  * maxJobs or maxRowsKept the oldest finished jobs are forgotten (they then read
  * as "Not found: Job"), like BigQuery's expiry of old results.
  */
-import { BigQueryError, duplicate, notFound } from "../errors";
+import { BigQueryError, duplicate, invalid, notFound } from "../errors";
 import type { ExecutionRequest, ExecutionResult, Executor } from "../execution/executor";
 import type { JobSummary } from "../execution/information_schema";
 
@@ -16,6 +16,8 @@ export interface JobSpec {
   configuration: Record<string, unknown>;
   /** QUERY unless said otherwise (COPY, EXTRACT). */
   jobType?: string;
+  /** Runs a job that is not a query (a copy job); a query job runs `request` on the executor. */
+  perform?: () => Promise<ExecutionResult>;
   request: ExecutionRequest;
 }
 
@@ -69,7 +71,7 @@ export class JobRegistry {
     if (this.jobs.has(key)) throw duplicate(`Already Exists: Job ${spec.projectId}:${spec.location}.${spec.jobId}`);
     const now = this.now();
     const job: Job = { spec, state: "RUNNING", creationTime: now, startTime: now, done: Promise.resolve() };
-    job.done = this.run(job.spec.request).then(
+    job.done = (spec.perform ? spec.perform() : this.run(job.spec.request)).then(
       (result) => this.finish(job, result, undefined),
       (error: unknown) => this.finish(job, undefined, asBigQueryError(error)),
     );
@@ -97,6 +99,14 @@ export class JobRegistry {
 
   list(projectId: string): Job[] {
     return [...this.jobs.values()].filter((j) => j.spec.projectId === projectId).reverse();
+  }
+
+  /** jobs.delete: forgets a finished job (BigQuery refuses to delete one still running). */
+  delete(job: Job): void {
+    if (job.state !== "DONE") throw invalid(`Job ${job.spec.projectId}:${job.spec.location}.${job.spec.jobId} is still running; cancel it before deleting it`);
+    this.jobs.delete(jobKey(job.spec.projectId, job.spec.jobId));
+    this.rowsKept -= job.result?.rows?.length ?? 0;
+    for (const [id, j] of this.byRequestId) if (j === job) this.byRequestId.delete(id);
   }
 
   /** Marks a running job cancelled; the engine's late answer is ignored. */

@@ -42,13 +42,18 @@ export function jobResource(job: Job): Record<string, unknown> {
     startTime: String(job.startTime),
     query: queryStatistics(job.result),
   };
+  if (job.spec.jobType === "COPY") {
+    // A copy job has copy statistics, not query ones.
+    delete statistics.query;
+    if (job.result) statistics.copy = { copiedRows: String(job.result.numDmlAffectedRows ?? 0) };
+  }
   if (job.endTime !== undefined) statistics.endTime = String(job.endTime);
   if (job.result) statistics.totalBytesProcessed = String(job.result.totalBytesProcessed ?? 0);
   return {
     kind: "bigquery#job",
     id: `${projectId}:${location}.${jobId}`,
     jobReference: jobReference(job),
-    configuration: { ...job.spec.configuration, jobType: "QUERY" },
+    configuration: { ...job.spec.configuration, jobType: job.spec.jobType ?? "QUERY" },
     status,
     statistics,
     user_email: "local-bigquery@localhost",

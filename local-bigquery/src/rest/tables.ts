@@ -30,7 +30,7 @@ function render(ctx: ServiceContext, t: TableMeta): Record<string, unknown> {
 
 const PARTITION_TYPES = ["DAY", "HOUR", "MONTH", "YEAR"];
 
-function timePartitioningOf(value: unknown): TimePartitioning | undefined {
+export function timePartitioningOf(value: unknown): TimePartitioning | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw invalid("timePartitioning must be an object", "timePartitioning");
   const type = typeof value.type === "string" ? value.type.toUpperCase() : "DAY";
@@ -41,7 +41,7 @@ function timePartitioningOf(value: unknown): TimePartitioning | undefined {
   return tp;
 }
 
-function clusteringOf(value: unknown): string[] | undefined {
+export function clusteringOf(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value) || !Array.isArray(value.fields) || !value.fields.every((f) => typeof f === "string")) {
     throw invalid("clustering.fields must be a list of column names", "clustering");
