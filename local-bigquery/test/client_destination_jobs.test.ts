@@ -16,7 +16,6 @@ describe("local BigQuery: destination tables, copy jobs, jobs.delete", () => {
     await t.server.stop();
   });
 
-  const destination = { projectId: PROJECT, datasetId: "dst", tableId: "target" };
   async function queryTo(query: string, config: Record<string, unknown>): Promise<unknown[]> {
     const [job] = await t.bq.createQueryJob({ query, destination: t.bq.dataset("dst").table(String(config.table ?? "target")), ...config, table: undefined } as never);
     const [rows] = await job.getQueryResults();
