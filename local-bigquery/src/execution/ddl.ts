@@ -5,7 +5,7 @@
  */
 import type { AstNode } from "../engine";
 import { BigQueryError, duplicate, invalidQuery, unsupported } from "../errors";
-import type { DatasetMeta, Field, TableMeta, TimePartitioning } from "../model";
+import type { DatasetMeta, Field, RangePartitioning, TableMeta, TimePartitioning } from "../model";
 import type { DdlOperation, StatementType } from "./executor";
 import { labelsOption, optionValues, plainOption, stringOption, fieldOfDefinition, type OptionValue } from "./ddl_options";
 import { runQuery } from "./query_runner";
@@ -181,6 +181,7 @@ export async function createTableOrView(
     schema,
     ...tableOptions(options),
     timePartitioning: partitioning(text, astNode, schema, options),
+    rangePartitioning: rangePartitioningOf(text, astNode, schema),
     clustering: clustering(astNode),
     creationTime: now,
     lastModifiedTime: now,
@@ -229,6 +230,7 @@ function partitioning(text: SqlText, astNode: AstNode, schema: Field[], options:
   const expirationMs = days && days.value !== null ? String(Math.round(Number(days.value) * 86_400_000)) : undefined;
   const withExpiration = (p: TimePartitioning): TimePartitioning => (expirationMs ? { ...p, expirationMs } : p);
   if (/^_PARTITION(DATE|TIME)$/i.test(expression)) return withExpiration({ type: "DAY" });
+  if (/^RANGE_BUCKET\s*\(/i.test(expression)) return undefined; // rangePartitioningOf
   const column = (name: string): string => {
     const clean = name.replace(/`/g, "");
     const field = schema.find((f) => f.name.toLowerCase() === clean.toLowerCase());
@@ -247,6 +249,22 @@ function partitioning(text: SqlText, astNode: AstNode, schema: Field[], options:
     return withExpiration({ type: m[2].toUpperCase() as TimePartitioning["type"], field: column(m[1]) });
   }
   throw unsupported(`The local BigQuery does not support PARTITION BY ${expression}`);
+}
+
+/** PARTITION BY RANGE_BUCKET(col, GENERATE_ARRAY(start, end, interval)): integer-range partitioning (metadata). */
+function rangePartitioningOf(text: SqlText, astNode: AstNode, schema: Field[]): RangePartitioning | undefined {
+  const node = astNode.partitionBy as AstNode | undefined;
+  const range = node ? rangeOf((node.partitioningExpressions as AstNode[] | undefined)?.[0]) : undefined;
+  if (!range) return undefined;
+  const expression = text.slice(range).replace(/\s+/g, " ").trim();
+  if (!/^RANGE_BUCKET\s*\(/i.test(expression)) return undefined;
+  const m = /^RANGE_BUCKET\s*\(\s*`?(\w+)`?\s*,\s*GENERATE_ARRAY\s*\(\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*(\d+)\s*\)\s*\)$/i.exec(expression);
+  if (!m) throw unsupported(`The local BigQuery supports PARTITION BY RANGE_BUCKET(column, GENERATE_ARRAY(start, end, interval)) with literal bounds, not ${expression}`);
+  const field = schema.find((f) => f.name.toLowerCase() === m[1].toLowerCase());
+  if (!field) throw invalidQuery(`PARTITION BY refers to unknown column ${m[1]}`);
+  if (field.type !== "INTEGER" || field.mode === "REPEATED") throw invalidQuery(`PARTITION BY RANGE_BUCKET needs an INT64 column, not ${field.type} column ${field.name}`);
+  if (Number(m[4]) <= 0 || BigInt(m[3]) <= BigInt(m[2])) throw invalidQuery("PARTITION BY RANGE_BUCKET needs start < end and a positive interval");
+  return { field: field.name, range: { start: m[2], end: m[3], interval: m[4] } };
 }
 
 function clustering(astNode: AstNode): string[] | undefined {

@@ -1,6 +1,6 @@
 /** A query job as BigQuery's REST Job resource and its query results pages. */
 import { schemaToRest } from "../encoding/schema";
-import { encodeRows } from "../encoding/cells";
+import { encodeRows, type CellOptions } from "../encoding/cells";
 import type { ExecutionResult } from "../execution/executor";
 import { errorProto } from "../http/error_body";
 import type { Job } from "../jobs/job_registry";
@@ -61,7 +61,7 @@ export function jobResource(job: Job): Record<string, unknown> {
 }
 
 /** The results part shared by jobs.query and getQueryResults: schema, one page of rows, totals. */
-export function resultsPage(result: ExecutionResult, page: PageRequest, int64Timestamp: boolean): Record<string, unknown> {
+export function resultsPage(result: ExecutionResult, page: PageRequest, cells: CellOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {
     totalBytesProcessed: String(result.totalBytesProcessed ?? 0),
     totalBytesBilled: String(result.totalBytesBilled ?? result.totalBytesProcessed ?? 0),
@@ -77,7 +77,7 @@ export function resultsPage(result: ExecutionResult, page: PageRequest, int64Tim
   const count = fitToBudget(slice);
   out.schema = { fields: schemaToRest(schema) };
   out.totalRows = String(all.length);
-  out.rows = encodeRows(slice.slice(0, count), schema, { int64Timestamp });
+  out.rows = encodeRows(slice.slice(0, count), schema, cells);
   if (offset + count < all.length) out.pageToken = encodePageToken(offset + count);
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { invalid, unsupported } from "../errors";
+import { cellOptions } from "../encoding/cells";
 import { decodeParameters } from "../encoding/params";
 import type { ExecutionRequest } from "../execution/executor";
 import { noContent, ok, type RequestParts, type Route } from "../http/route";
@@ -161,7 +162,7 @@ async function getQueryResults(ctx: ServiceContext, req: RequestParts): Promise<
       startIndex: nonNegativeInt(queryString(req, "startIndex"), "startIndex"),
       maxResults: nonNegativeInt(queryString(req, "maxResults"), "maxResults"),
     },
-    queryBool(req, "formatOptions.useInt64Timestamp"),
+    cellOptions(queryBool(req, "formatOptions.useInt64Timestamp"), queryString(req, "formatOptions.timestampOutputFormat")),
   );
   return { ...base, ...page };
 }
@@ -189,14 +190,15 @@ async function query(ctx: ServiceContext, req: RequestParts): Promise<Record<str
   const spec: JobSpec = { projectId, jobId: `job_${randomUUID().replace(/-/g, "_")}`, location, configuration, request };
   const job = ctx.jobs.submit(spec, typeof body.requestId === "string" && body.requestId !== "" ? body.requestId : undefined);
   const complete = await ctx.jobs.wait(job, waitMs(body.timeoutMs));
-  const base = { kind: "bigquery#queryResponse", jobReference: jobReference(job), jobComplete: complete };
+  // queryId: BigQuery's id of the query, also when no job is created (jobCreationMode JOB_CREATION_OPTIONAL).
+  const base = { kind: "bigquery#queryResponse", jobReference: jobReference(job), queryId: job.spec.jobId, jobComplete: complete };
   if (!complete) return base;
   if (job.error) throw job.error;
   const formatOptions = isRecord(body.formatOptions) ? body.formatOptions : {};
   const page = resultsPage(
     job.result ?? { statementType: "SELECT", totalBytesProcessed: 0 },
     { maxResults: nonNegativeInt(body.maxResults, "maxResults") },
-    formatOptions.useInt64Timestamp === true,
+    cellOptions(formatOptions.useInt64Timestamp === true, formatOptions.timestampOutputFormat),
   );
   return { ...base, ...page };
 }

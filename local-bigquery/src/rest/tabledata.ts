@@ -1,7 +1,7 @@
 /** tabledata.insertAll and tabledata.list. */
 import { z } from "zod";
 import { invalid, unsupported } from "../errors";
-import { encodeRows } from "../encoding/cells";
+import { cellOptions, encodeRows } from "../encoding/cells";
 import { decodeInsertRows } from "../encoding/insert_rows";
 import { ok, type RequestParts, type Route } from "../http/route";
 import type { Field, Row, TableRef } from "../model";
@@ -75,7 +75,7 @@ async function list(ctx: ServiceContext, req: RequestParts): Promise<Record<stri
   const count = fitToBudget(rows);
   const body: Record<string, unknown> = { kind: "bigquery#tableDataList", totalRows: String(total) };
   if (count > 0) {
-    body.rows = encodeRows(rows.slice(0, count), fields, { int64Timestamp: queryBool(req, "formatOptions.useInt64Timestamp") });
+    body.rows = encodeRows(rows.slice(0, count), fields, cellOptions(queryBool(req, "formatOptions.useInt64Timestamp"), queryString(req, "formatOptions.timestampOutputFormat")));
   }
   if (offset + count < total) body.pageToken = encodePageToken(offset + count);
   return body;
