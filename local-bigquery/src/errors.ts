@@ -9,6 +9,8 @@ export const REASONS = {
   invalidQuery: 400,
   badRequest: 400,
   notFound: 404,
+  /** If-Match named an etag the resource no longer has. */
+  conditionNotMet: 412,
   duplicate: 409,
   /** Deleting a dataset that still holds tables without deleteContents. */
   resourceInUse: 400,

@@ -59,11 +59,13 @@ export async function startLocalBigQuery(opts: LocalBigQueryOptions = {}): Promi
     await store.close();
     throw error;
   });
-  const created = createExecutor({ store, engine, oracle: opts.oracle ?? process.env.LOCAL_BIGQUERY_ORACLE === "1" });
   // Cleared on stop, so jobs arriving during shutdown fail cleanly instead of using a closed engine.
-  let executor: Executor | undefined = created;
-
-  const ctx: ServiceContext = { store, inserts: new GroupCommit(store), jobs: new JobRegistry(() => executor), executor: () => executor, now: Date.now };
+  let executor: Executor | undefined;
+  const registry = new JobRegistry(() => executor);
+  // INFORMATION_SCHEMA.JOBS lists the registry's jobs.
+  const created = createExecutor({ store, engine, oracle: opts.oracle ?? process.env.LOCAL_BIGQUERY_ORACLE === "1", jobs: () => registry.summaries(), exportRoot: join(dataDir, "gcs") });
+  executor = created;
+  const ctx: ServiceContext = { store, inserts: new GroupCommit(store), jobs: registry, executor: () => executor, now: Date.now };
   const app = buildServer(restRoutes(ctx), { logger });
   try {
     await app.listen({ port: opts.port ?? 0, host });

@@ -63,6 +63,17 @@ export interface Field {
   /** Sub-fields of a RECORD. */
   fields?: Field[];
   description?: string;
+  /** The client created the field without a mode: tables.get shows none either (BigQuery echoes the schema as given). */
+  modeOmitted?: boolean;
+  /** Parameterised types (STRING(10), NUMERIC(10, 2)), as the REST schema gives them: int64 strings. */
+  maxLength?: string;
+  precision?: string;
+  scale?: string;
+  roundingMode?: string;
+  /** The column's DEFAULT expression, as GoogleSQL text. */
+  defaultValueExpression?: string;
+  /** Other attributes of the REST field (collation, policyTags, ...), kept and echoed as given. */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -108,9 +119,25 @@ export interface DatasetMeta {
   lastModifiedTime: number;
 }
 
+/** Integer-range partitioning (PARTITION BY RANGE_BUCKET): int64 bounds as strings, as the REST API has them. */
+export interface RangePartitioning {
+  field: string;
+  range: { start: string; end: string; interval: string };
+}
+
 export interface TableMeta {
   ref: TableRef;
   type: "TABLE" | "VIEW";
+  /** A VIEW created as a materialized view (answered like a view: always current). */
+  materialized?: boolean;
+  /** A table snapshot: a read-only copy of baseTable taken at snapshotTime. */
+  snapshot?: boolean;
+  /** A table clone (CREATE TABLE ... CLONE): a writable copy of baseTable. */
+  clone?: boolean;
+  baseTable?: TableRef;
+  /** Epoch milliseconds. */
+  snapshotTime?: number;
+  rangePartitioning?: RangePartitioning;
   schema: Field[];
   description?: string;
   labels?: Record<string, string>;

@@ -5,7 +5,7 @@
  * formatOptions.useInt64Timestamp, else BigQuery's float-seconds text.
  */
 import type { Field, Row, Value } from "../model";
-import { microsToFloatSeconds } from "./timestamp";
+import { microsToFloatSeconds, microsToIso } from "./timestamp";
 
 export interface RestCell {
   v: RestValue;
@@ -17,6 +17,20 @@ export interface RestRow {
 
 export interface CellOptions {
   int64Timestamp: boolean;
+  /** formatOptions.timestampOutputFormat ISO8601_STRING: "YYYY-MM-DDTHH:MM:SS.FFFFFFZ". */
+  isoTimestamp?: boolean;
+}
+
+/**
+ * formatOptions as the client sends them: timestampOutputFormat (INT64, FLOAT64, ISO8601_STRING)
+ * wins over the older useInt64Timestamp.
+ */
+export function cellOptions(useInt64Timestamp: boolean, timestampOutputFormat: unknown): CellOptions {
+  const format = typeof timestampOutputFormat === "string" ? timestampOutputFormat.toUpperCase() : "";
+  if (format === "INT64") return { int64Timestamp: true };
+  if (format === "FLOAT64") return { int64Timestamp: false };
+  if (format === "ISO8601_STRING") return { int64Timestamp: false, isoTimestamp: true };
+  return { int64Timestamp: useInt64Timestamp };
 }
 
 export function encodeRow(row: Row, fields: Field[], opts: CellOptions): RestRow {
@@ -40,6 +54,7 @@ function encodeSingle(value: Value, field: Field, opts: CellOptions): RestValue 
     return encodeRow(Array.isArray(value) ? value : [], field.fields ?? [], opts);
   }
   if (Array.isArray(value)) return JSON.stringify(value);
+  if (field.type === "TIMESTAMP" && opts.isoTimestamp) return microsToIso(BigInt(value));
   if (field.type === "TIMESTAMP" && !opts.int64Timestamp) return microsToFloatSeconds(value);
   return value;
 }

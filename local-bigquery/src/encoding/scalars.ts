@@ -26,7 +26,8 @@ export function normalizeScalar(type: FieldType, input: unknown): ScalarResult {
   switch (type) {
     case "STRING":
       if (typeof input === "string") return ok(input);
-      if (typeof input === "number" || typeof input === "boolean") return ok(String(input));
+      // BigQuery's streaming API takes a JSON number for a STRING column, but refuses a JSON boolean.
+      if (typeof input === "number") return ok(String(input));
       return fail(`Cannot convert value to string: ${show(input)}`);
     case "INTEGER":
       return integer(input);

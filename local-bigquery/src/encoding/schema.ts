@@ -9,17 +9,36 @@ export interface RestField {
   mode?: string;
   fields?: RestField[];
   description?: string;
+  maxLength?: string;
+  precision?: string;
+  scale?: string;
+  roundingMode?: string;
+  defaultValueExpression?: string;
+  [other: string]: unknown;
 }
 
+/** int64 attributes come as JSON strings or numbers; they are kept as strings, as BigQuery returns them. */
+const int64 = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String).optional();
+
 const restField: z.ZodType<RestField> = z.lazy(() =>
-  z.object({
-    name: z.string(),
-    type: z.string(),
-    mode: z.string().optional(),
-    fields: z.array(restField).optional(),
-    description: z.string().optional(),
-  }),
-);
+  z
+    .object({
+      name: z.string(),
+      type: z.string(),
+      mode: z.string().optional(),
+      fields: z.array(restField).optional(),
+      description: z.string().optional(),
+      maxLength: int64,
+      precision: int64,
+      scale: int64,
+      roundingMode: z.string().optional(),
+      defaultValueExpression: z.string().optional(),
+    })
+    // Other attributes (collation, policyTags, dataPolicies, ...) are kept and echoed as given.
+    .passthrough(),
+) as z.ZodType<RestField>;
+
+const KNOWN = new Set(["name", "type", "mode", "fields", "description", "maxLength", "precision", "scale", "roundingMode", "defaultValueExpression"]);
 const restSchema = z.object({ fields: z.array(restField).optional() }).optional();
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,299}$/;
@@ -49,6 +68,20 @@ function toFields(fields: RestField[], prefix: string): Field[] {
     const mode = (f.mode ?? "NULLABLE").toUpperCase() as FieldMode;
     if (!MODES.includes(mode)) throw invalid(`Invalid value for mode: ${f.mode} is not a valid value`, path);
     const field: Field = { name: f.name, type, mode };
+    if (f.mode === undefined) field.modeOmitted = true;
+    if (f.maxLength !== undefined) {
+      if (type !== "STRING" && type !== "BYTES") throw invalid(`maxLength applies to STRING and BYTES fields only, not ${path}`, path);
+      field.maxLength = f.maxLength;
+    }
+    if (f.precision !== undefined || f.scale !== undefined) {
+      if (type !== "NUMERIC" && type !== "BIGNUMERIC") throw invalid(`precision and scale apply to NUMERIC and BIGNUMERIC fields only, not ${path}`, path);
+      if (f.precision !== undefined) field.precision = f.precision;
+      if (f.scale !== undefined) field.scale = f.scale;
+    }
+    if (f.roundingMode !== undefined) field.roundingMode = f.roundingMode;
+    if (f.defaultValueExpression !== undefined) field.defaultValueExpression = f.defaultValueExpression;
+    const extra = Object.fromEntries(Object.entries(f).filter(([k]) => !KNOWN.has(k)));
+    if (Object.keys(extra).length > 0) field.extra = extra;
     if (type === "RECORD") {
       if (!f.fields?.length) throw invalid(`Field ${path} is type RECORD but has no schema`, path);
       field.fields = toFields(f.fields, `${path}.`);
@@ -58,12 +91,19 @@ function toFields(fields: RestField[], prefix: string): Field[] {
   });
 }
 
+/** Fields as BigQuery returns them: as the client gave them (no mode where it gave none), attributes kept. */
 export function schemaToRest(fields: Field[]): RestField[] {
   return fields.map((f) => {
-    const out: RestField = { name: f.name, type: f.type, mode: f.mode };
+    const out: RestField = { name: f.name, type: f.type };
+    if (!f.modeOmitted) out.mode = f.mode;
     if (f.fields) out.fields = schemaToRest(f.fields);
     if (f.description !== undefined) out.description = f.description;
-    return out;
+    if (f.maxLength !== undefined) out.maxLength = f.maxLength;
+    if (f.precision !== undefined) out.precision = f.precision;
+    if (f.scale !== undefined) out.scale = f.scale;
+    if (f.roundingMode !== undefined) out.roundingMode = f.roundingMode;
+    if (f.defaultValueExpression !== undefined) out.defaultValueExpression = f.defaultValueExpression;
+    return { ...f.extra, ...out };
   });
 }
 

@@ -10,8 +10,27 @@ export function bigQueryMessage(details: string): string {
   return details.replace(/\s*\[at (\d+:\d+)\]/g, " at [$1]").trim();
 }
 
+/** Resolved-AST fields the reference evaluator reports as "not accessed", in the words of the SQL that sets them. */
+const UNACCESSED: Record<string, string> = {
+  grouping_set_list: "GROUP BY ROLLUP, CUBE or GROUPING SETS",
+  rollup_column_list: "GROUP BY ROLLUP",
+  grouping_call_list: "the GROUPING function",
+};
+
+/**
+ * One or two sentences: ZetaSQL appends a dump of the resolved tree (10-35 KB) to some messages
+ * ("Unimplemented feature (X::y not accessed and has non-default value)\nQueryStmt\n+-..."); keep
+ * the first line, named in SQL terms where known, and at most 400 characters.
+ */
+export function conciseMessage(details: string): string {
+  let first = details.split("\n")[0].trim();
+  const unaccessed = /^Unimplemented feature \((\w+)::(\w+) not accessed and has non-default value\)/.exec(first);
+  if (unaccessed) first = `${UNACCESSED[unaccessed[2]] ?? `the construct behind ${unaccessed[1]}::${unaccessed[2]}`} (the evaluator does not read ${unaccessed[2]})`;
+  return first.length > 400 ? `${first.slice(0, 400)}...` : first;
+}
+
 export function mapGrpcError(error: ServiceError, deadlineMs: number): BigQueryError {
-  const details = bigQueryMessage(error.details || error.message);
+  const details = conciseMessage(bigQueryMessage(error.details || error.message));
   switch (error.code) {
     case status.INVALID_ARGUMENT:
     case status.OUT_OF_RANGE:

@@ -5,8 +5,8 @@
  */
 import type { AstNode } from "../engine";
 import { BigQueryError, duplicate, invalidQuery, unsupported } from "../errors";
-import type { DatasetMeta, Field, Row, TableMeta, TimePartitioning } from "../model";
-import type { StatementType } from "./executor";
+import type { DatasetMeta, Field, RangePartitioning, Row, TableMeta, TimePartitioning } from "../model";
+import type { DdlOperation, StatementType } from "./executor";
 import { labelsOption, optionValues, plainOption, stringOption, fieldOfDefinition, type OptionValue } from "./ddl_options";
 import { runQuery } from "./query_runner";
 import type { WriteTransaction } from "../storage/store";
@@ -14,6 +14,8 @@ import { CompilerGap, duckDbError } from "./compiled_query";
 import { checkRequired, requiredFieldError } from "./required_columns";
 import { RewrittenSql, SqlText, type ByteRange, flatten, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
 import { loadTables, prepareStatement, type Deps } from "./statement_tables";
+import { applyColumnAction, setDataTypes, type ColumnChanges } from "./column_changes";
+import { checkWritable, createTableCopy } from "./table_copies";
 import {
   datasetNotFound,
   resolveDatasetName,
@@ -27,7 +29,15 @@ export interface DdlOutcome {
   statementType: StatementType;
   target?: TableMeta["ref"];
   bytes: number;
+  /** BigQuery's ddlOperationPerformed. */
+  operation?: DdlOperation;
+  /** The schema the statement defines (CREATE TABLE, CREATE VIEW): its job's results have it, with no rows. */
+  schema?: Field[];
 }
+
+/** What CREATE did: CREATE, REPLACE, or SKIP (IF NOT EXISTS and the object exists). */
+const createOperation = (exists: boolean, mode: { replace: boolean; ifNotExists: boolean }): DdlOperation =>
+  !exists ? "CREATE" : mode.replace ? "REPLACE" : "SKIP";
 
 /** The concrete resolved node under the Any*Proto wrappers. */
 const resolvedNode = (resolved: AstNode): { kinds: string[]; node: AstNode } =>
@@ -43,10 +53,11 @@ export async function createSchema(deps: Deps, scope: StatementScope, text: SqlT
   const ref = resolveDatasetName(node.namePath as string[], scope);
   const options = optionValues(node.optionList);
   const mode = createMode(node);
-  if (dryRun) return { statementType: "CREATE_SCHEMA", bytes: 0 };
+  if (dryRun) return { statementType: "CREATE_SCHEMA", bytes: 0, operation: createOperation(deps.store.getDataset(ref) !== undefined, mode) };
   const description = stringOption(options, "description");
   const labels = labelsOption(options);
   const existing = deps.store.getDataset(ref);
+  const operation = createOperation(existing !== undefined, mode);
   if (existing && mode.replace) {
     await deps.store.updateDataset(ref, { description, labels });
   } else {
@@ -62,7 +73,7 @@ export async function createSchema(deps: Deps, scope: StatementScope, text: SqlT
     if (existing && !mode.ifNotExists) throw duplicate(`Already Exists: Dataset ${ref.projectId}:${ref.datasetId}`);
     await deps.store.createDataset(meta, { ifNotExists: mode.ifNotExists });
   }
-  return { statementType: "CREATE_SCHEMA", bytes: 0 };
+  return { statementType: "CREATE_SCHEMA", bytes: 0, operation };
 }
 
 export async function createTableOrView(
@@ -73,8 +84,10 @@ export async function createTableOrView(
   dryRun: boolean,
 ): Promise<DdlOutcome> {
   const { kinds, node: astNode } = nodeKinds(ast);
-  const isView = kinds.includes("astCreateViewStatementNode");
-  if (kinds.some((k) => /Materialized|Snapshot|External|Function|Procedure|Model/i.test(k))) {
+  const materialized = kinds.includes("astCreateMaterializedViewStatementNode");
+  const isView = kinds.includes("astCreateViewStatementNode") || materialized;
+  if (kinds.includes("astCreateSnapshotTableStatementNode")) return createTableCopy(deps, requestScope, text, astNode, true, dryRun);
+  if (kinds.some((k) => /Snapshot|External|Function|Procedure|Model/i.test(k))) {
     throw unsupported(`The local BigQuery cannot run this statement (${kinds[kinds.length - 1].replace(/^ast|Node$/g, "")})`);
   }
   if (astNode.scope === "TEMPORARY") {
@@ -88,7 +101,7 @@ export async function createTableOrView(
   const queryNode = astNode.query as AstNode | undefined;
   const queryRange = queryNode ? rangeOf(queryNode) : undefined;
   if (astNode.likeTableName || astNode.cloneDataSource || astNode.copyDataSource) {
-    throw unsupported("The local BigQuery does not support CREATE TABLE ... LIKE/CLONE/COPY; use CREATE TABLE ... AS SELECT");
+    return createTableCopy(deps, requestScope, text, astNode, false, dryRun);
   }
 
   // Analyse the whole statement: column types, NOT NULL, options, and errors with their positions.
@@ -141,13 +154,21 @@ export async function createTableOrView(
       type: "VIEW",
       schema: query?.schema ?? [],
       viewQuery: queryRange ? text.slice(queryRange) : "",
+      // A materialized view is answered like a view: always current, as BigQuery's are when read.
+      materialized: materialized || undefined,
       description: stringOption(options, "description"),
       labels: labelsOption(options),
       creationTime: now,
       lastModifiedTime: now,
     };
     if (!dryRun) await deps.store.createTable(meta, { replace: mode.replace, ifNotExists: mode.ifNotExists });
-    return { statementType: "CREATE_VIEW", target: ref, bytes: 0 };
+    return {
+      statementType: materialized ? "CREATE_MATERIALIZED_VIEW" : "CREATE_VIEW",
+      target: ref,
+      bytes: 0,
+      operation: createOperation(existing !== undefined, mode),
+      schema: meta.schema,
+    };
   }
 
   let schema: Field[] = ((node.columnDefinitionList as AstNode[] | undefined) ?? []).map((d) => fieldOfDefinition(d));
@@ -160,6 +181,7 @@ export async function createTableOrView(
     schema,
     ...tableOptions(options),
     timePartitioning: partitioning(text, astNode, schema, options),
+    rangePartitioning: rangePartitioningOf(text, astNode, schema),
     clustering: clustering(astNode),
     creationTime: now,
     lastModifiedTime: now,
@@ -192,6 +214,8 @@ export async function createTableOrView(
     statementType: queryRange ? "CREATE_TABLE_AS_SELECT" : "CREATE_TABLE",
     target: ref,
     bytes: query?.bytes ?? 0,
+    operation: createOperation(existing !== undefined, mode),
+    schema,
   };
 }
 
@@ -219,6 +243,7 @@ function partitioning(text: SqlText, astNode: AstNode, schema: Field[], options:
   const expirationMs = days && days.value !== null ? String(Math.round(Number(days.value) * 86_400_000)) : undefined;
   const withExpiration = (p: TimePartitioning): TimePartitioning => (expirationMs ? { ...p, expirationMs } : p);
   if (/^_PARTITION(DATE|TIME)$/i.test(expression)) return withExpiration({ type: "DAY" });
+  if (/^RANGE_BUCKET\s*\(/i.test(expression)) return undefined; // rangePartitioningOf
   const column = (name: string): string => {
     const clean = name.replace(/`/g, "");
     const field = schema.find((f) => f.name.toLowerCase() === clean.toLowerCase());
@@ -239,6 +264,22 @@ function partitioning(text: SqlText, astNode: AstNode, schema: Field[], options:
   throw unsupported(`The local BigQuery does not support PARTITION BY ${expression}`);
 }
 
+/** PARTITION BY RANGE_BUCKET(col, GENERATE_ARRAY(start, end, interval)): integer-range partitioning (metadata). */
+function rangePartitioningOf(text: SqlText, astNode: AstNode, schema: Field[]): RangePartitioning | undefined {
+  const node = astNode.partitionBy as AstNode | undefined;
+  const range = node ? rangeOf((node.partitioningExpressions as AstNode[] | undefined)?.[0]) : undefined;
+  if (!range) return undefined;
+  const expression = text.slice(range).replace(/\s+/g, " ").trim();
+  if (!/^RANGE_BUCKET\s*\(/i.test(expression)) return undefined;
+  const m = /^RANGE_BUCKET\s*\(\s*`?(\w+)`?\s*,\s*GENERATE_ARRAY\s*\(\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*(\d+)\s*\)\s*\)$/i.exec(expression);
+  if (!m) throw unsupported(`The local BigQuery supports PARTITION BY RANGE_BUCKET(column, GENERATE_ARRAY(start, end, interval)) with literal bounds, not ${expression}`);
+  const field = schema.find((f) => f.name.toLowerCase() === m[1].toLowerCase());
+  if (!field) throw invalidQuery(`PARTITION BY refers to unknown column ${m[1]}`);
+  if (field.type !== "INTEGER" || field.mode === "REPEATED") throw invalidQuery(`PARTITION BY RANGE_BUCKET needs an INT64 column, not ${field.type} column ${field.name}`);
+  if (Number(m[4]) <= 0 || BigInt(m[3]) <= BigInt(m[2])) throw invalidQuery("PARTITION BY RANGE_BUCKET needs start < end and a positive interval");
+  return { field: field.name, range: { start: m[2], end: m[3], interval: m[4] } };
+}
+
 function clustering(astNode: AstNode): string[] | undefined {
   const node = astNode.clusterBy as AstNode | undefined;
   const expressions = (node?.clusteringExpressions as AstNode[] | undefined) ?? [];
@@ -250,10 +291,18 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
   const ref = resolveTableName(pathSegments(astNode.path) ?? [], scope);
   const meta = deps.store.getTable(ref);
   if (!meta) {
-    if (astNode.isIfExists) return { statementType: "ALTER_TABLE", bytes: 0 };
+    if (astNode.isIfExists) return { statementType: "ALTER_TABLE", bytes: 0, operation: "SKIP" };
     throw tableNotFound(ref);
   }
   if (meta.type === "VIEW") throw invalidQuery(`${tableKey(ref)} is a view; ALTER TABLE applies to tables`);
+  checkWritable(meta);
+  // ZetaSQL's analyser does not take SET DATA TYPE: a statement of those alone is read from its parse tree.
+  const parsedActions = ((astNode.actionList as AstNode | undefined)?.actions as AstNode[] | undefined) ?? [];
+  if (parsedActions.length > 0 && parsedActions.every((a) => a.node === "astAlterColumnTypeActionNode")) {
+    const changes = setDataTypes(meta, text, parsedActions);
+    if (!dryRun) await deps.store.rewriteTable(ref, { schema: changes.schema }, (relation) => changes.statements.map((sql) => sql(relation)));
+    return { statementType: "ALTER_TABLE", target: ref, bytes: 0, operation: "ALTER" };
+  }
   // ZetaSQL looks the table up: name it by one identifier, as in the catalog sent.
   const rewritten = new RewrittenSql(text);
   const pathRange = rangeOf(astNode.path);
@@ -266,6 +315,7 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
   const node = resolvedNode(resolved).node;
   let schema = [...meta.schema];
   const patch: Partial<TableMeta> = {};
+  const changes: ColumnChanges = { schema, statements: [] };
   // A lone SET OPTIONS arrives as ZetaSQL's older ResolvedAlterTableSetOptionsStmt, without an action list.
   const actions = (node.alterActionList as AstNode[] | undefined) ??
     (node.optionList ? [{ node: "resolvedSetOptionsActionNode", resolvedSetOptionsActionNode: { optionList: node.optionList } }] : []);
@@ -273,7 +323,10 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
     const { kinds, node: action } = nodeKinds(wrapped);
     const kind = kinds[kinds.length - 1];
     const flat = flatten(action);
-    if (kind === "resolvedAddColumnActionNode") {
+    changes.schema = schema;
+    if (applyColumnAction(meta, changes, kind, flat)) {
+      schema = changes.schema;
+    } else if (kind === "resolvedAddColumnActionNode") {
       const field = fieldOfDefinition(flat.columnDefinition as AstNode);
       if (schema.some((f) => f.name.toLowerCase() === field.name.toLowerCase())) {
         if (flat.isIfNotExists) continue;
@@ -297,12 +350,23 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
       schema = schema.map((f, i) => (i === index ? { ...f, description } : f));
     } else {
       throw unsupported(
-        `The local BigQuery supports ALTER TABLE ADD COLUMN, SET OPTIONS and ALTER COLUMN SET OPTIONS only, not ${kind.replace(/^resolved|ActionNode$/g, "")}`,
+        `The local BigQuery does not support ALTER TABLE ${kind.replace(/^resolved|ActionNode$/g, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase()}`,
       );
     }
   }
-  if (!dryRun) await deps.store.updateTable(ref, { ...patch, schema });
-  return { statementType: "ALTER_TABLE", target: ref, bytes: 0 };
+  const renameTo = changes.renameTo
+    ? changes.renameTo.length === 1
+      ? { ...ref, tableId: changes.renameTo[0] }
+      : resolveTableName(changes.renameTo, scope)
+    : undefined;
+  if (renameTo && deps.store.getTable(renameTo)) throw duplicate(`Already Exists: Table ${renameTo.projectId}:${renameTo.datasetId}.${renameTo.tableId}`);
+  if (!dryRun) {
+    // Dropped and renamed columns change the stored rows: those go through rewriteTable, with the metadata.
+    if (changes.statements.length > 0) await deps.store.rewriteTable(ref, { ...patch, schema }, (relation) => changes.statements.map((sql) => sql(relation)));
+    else await deps.store.updateTable(ref, { ...patch, schema });
+    if (renameTo) await deps.store.renameTable(ref, renameTo);
+  }
+  return { statementType: "ALTER_TABLE", target: renameTo ?? ref, bytes: 0, operation: "ALTER" };
 }
 
 export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DdlOutcome> {
@@ -312,11 +376,11 @@ export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, 
   if (kind === "kSchema") {
     const ref = resolveDatasetName(segments, scope);
     if (!deps.store.getDataset(ref)) {
-      if (ifExists) return { statementType: "DROP_SCHEMA", bytes: 0 };
+      if (ifExists) return { statementType: "DROP_SCHEMA", bytes: 0, operation: "SKIP" };
       throw datasetNotFound(ref);
     }
     if (!dryRun) await deps.store.deleteDataset(ref, { deleteContents: astNode.dropMode === "CASCADE" });
-    return { statementType: "DROP_SCHEMA", bytes: 0 };
+    return { statementType: "DROP_SCHEMA", bytes: 0, operation: "DROP" };
   }
   if (kind !== "kTable" && kind !== "kView") {
     throw unsupported(`The local BigQuery cannot drop this kind of object (${kind.replace(/^k/, "")})`);
@@ -325,7 +389,7 @@ export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, 
   const statementType = kind === "kView" ? "DROP_VIEW" : "DROP_TABLE";
   const meta = deps.store.getTable(ref);
   if (!meta) {
-    if (ifExists) return { statementType, target: ref, bytes: 0 };
+    if (ifExists) return { statementType, target: ref, bytes: 0, operation: "SKIP" };
     throw tableNotFound(ref);
   }
   const wanted = kind === "kView" ? "VIEW" : "TABLE";
@@ -337,5 +401,5 @@ export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, 
     );
   }
   if (!dryRun) await deps.store.deleteTable(ref, { ifExists: true });
-  return { statementType, target: ref, bytes: 0 };
+  return { statementType, target: ref, bytes: 0, operation: "DROP" };
 }

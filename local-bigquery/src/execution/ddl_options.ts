@@ -58,18 +58,27 @@ interface Annotations {
   notNull?: boolean;
   optionList?: unknown;
   childList?: Annotations[];
+  /** STRING(10), NUMERIC(10, 2): {stringTypeParameters: {maxLength}} or {numericTypeParameters: {precision, scale}}. */
+  typeParameters?: { stringTypeParameters?: { maxLength?: string }; numericTypeParameters?: { precision?: string; scale?: string } };
 }
 
-/** A resolved column definition as a schema field: NOT NULL -> REQUIRED, OPTIONS(description). */
-export function fieldOfDefinition(definition: { name?: string; type?: TypeProto; annotations?: Annotations }): Field {
-  const field = fieldOf(definition.name ?? "", definition.type as TypeProto);
-  return annotate(field, definition.annotations);
+/** A resolved column definition as a schema field: NOT NULL -> REQUIRED, OPTIONS(description), type parameters, DEFAULT. */
+export function fieldOfDefinition(definition: { name?: string; type?: TypeProto; annotations?: Annotations; defaultValue?: { sql?: string } }): Field {
+  const field = annotate(fieldOf(definition.name ?? "", definition.type as TypeProto), definition.annotations);
+  if (definition.defaultValue?.sql !== undefined) field.defaultValueExpression = definition.defaultValue.sql;
+  return field;
 }
 
 function annotate(field: Field, annotations: Annotations | undefined): Field {
   if (!annotations) return field;
   const out: Field = { ...field };
   if (annotations.notNull && out.mode !== "REPEATED") out.mode = "REQUIRED";
+  const parameters = annotations.typeParameters;
+  if (parameters?.stringTypeParameters?.maxLength !== undefined) out.maxLength = String(parameters.stringTypeParameters.maxLength);
+  if (parameters?.numericTypeParameters?.precision !== undefined) {
+    out.precision = String(parameters.numericTypeParameters.precision);
+    if (parameters.numericTypeParameters.scale !== undefined) out.scale = String(parameters.numericTypeParameters.scale);
+  }
   const description = stringOption(optionValues(annotations.optionList), "description");
   if (description !== undefined) out.description = description;
   if (out.type === "RECORD" && annotations.childList && out.fields) {

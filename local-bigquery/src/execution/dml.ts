@@ -8,9 +8,10 @@
  */
 import type { AstNode, ModifiedRow } from "../engine";
 import { invalidQuery } from "../errors";
-import type { TableRef } from "../model";
+import type { Field, TableRef } from "../model";
 import type { StatementType } from "./executor";
 import { checkRequired } from "./required_columns";
+import { checkWritable } from "./table_copies";
 import { SqlText, pathSegments, withPositions } from "./sql_text";
 import { modifyOnDuckDb } from "./compiled_modify";
 import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
@@ -21,6 +22,8 @@ export interface DmlOutcome {
   target: TableRef;
   affected: number;
   bytes: number;
+  /** A dry run reports its target table's schema, as BigQuery does. */
+  schema?: Field[];
 }
 
 type DmlKind = "INSERT" | "UPDATE" | "DELETE";
@@ -38,6 +41,7 @@ export async function modify(
   const targetMeta = deps.store.getTable(targetRef);
   if (!targetMeta) throw tableNotFound(targetRef);
   if (targetMeta.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
+  checkWritable(targetMeta);
   const prepared = await prepareStatement(deps, scope, text, ast);
   const target = prepared.uses.find((u) => tableKey(u.ref) === tableKey(targetRef));
   if (!target) throw tableNotFound(targetRef);
@@ -52,7 +56,7 @@ export async function modify(
     // UPDATE needs every column of the rows it rewrites; INSERT and DELETE only what they read.
     const usedColumns = kind === "UPDATE" ? undefined : usedColumnsOf(resolved);
     const bytes = bytesRead(deps, prepared.uses.filter((u) => kind !== "INSERT" || u !== target), usedColumns);
-    if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0 };
+    if (dryRun) return { statementType: kind, target: targetRef, affected: 0, bytes: 0, schema: targetMeta.schema };
     const onDuckDb = await modifyOnDuckDb(deps, resolved, { params: prepared.params, constants: context.constants, uses: prepared.uses, target, kind });
     if ("affected" in onDuckDb) {
       scope.engines?.push({ duckdb: true });
@@ -90,9 +94,10 @@ export async function truncate(deps: Deps, scope: StatementScope, astNode: AstNo
   const meta = deps.store.getTable(ref);
   if (!meta) throw tableNotFound(ref);
   if (meta.type === "VIEW") throw invalidQuery(`Cannot truncate a view: ${tableKey(ref)}`);
-  if (dryRun) return { statementType: "DELETE", target: ref, affected: 0, bytes: 0 };
+  checkWritable(meta);
+  if (dryRun) return { statementType: "TRUNCATE_TABLE", target: ref, affected: 0, bytes: 0 };
   return deps.store.write([ref], async (tx) => {
     const reader = await tx.connection.runAndReadAll(`DELETE FROM ${tx.relation(ref)}`);
-    return { statementType: "DELETE", target: ref, affected: Number(reader.rowsChanged), bytes: 0 };
+    return { statementType: "TRUNCATE_TABLE", target: ref, affected: Number(reader.rowsChanged), bytes: 0 };
   });
 }

@@ -1,4 +1,5 @@
 import type { DatasetRef, Field, QueryParameter, Row, TableRef } from "../model";
+import type { Destination } from "./destination";
 
 /** One query job's SQL and settings, decoded from jobs.insert or jobs.query. */
 export interface ExecutionRequest {
@@ -16,6 +17,8 @@ export interface ExecutionRequest {
   timeoutMs?: number;
   /** false: neither answer from nor store in the result cache (BigQuery's useQueryCache). */
   useQueryCache?: boolean;
+  /** A query job's destinationTable and dispositions (destination.ts). */
+  destination?: Destination;
 }
 
 /** BigQuery's statement types, as jobs.get reports statistics.query.statementType. */
@@ -25,15 +28,24 @@ export type StatementType =
   | "UPDATE"
   | "DELETE"
   | "MERGE"
+  | "TRUNCATE_TABLE"
   | "CREATE_TABLE"
   | "CREATE_TABLE_AS_SELECT"
   | "CREATE_VIEW"
+  | "CREATE_MATERIALIZED_VIEW"
+  | "CREATE_SNAPSHOT_TABLE"
   | "CREATE_SCHEMA"
   | "DROP_TABLE"
   | "DROP_VIEW"
+  | "DROP_MATERIALIZED_VIEW"
+  | "DROP_SNAPSHOT_TABLE"
   | "DROP_SCHEMA"
   | "ALTER_TABLE"
+  | "EXPORT_DATA"
   | "SCRIPT";
+
+/** BigQuery's ddlOperationPerformed values. */
+export type DdlOperation = "CREATE" | "REPLACE" | "SKIP" | "DROP" | "ALTER";
 
 export interface ExecutionResult {
   statementType: StatementType;
@@ -48,6 +60,13 @@ export interface ExecutionResult {
   totalBytesBilled?: number;
   /** The table or view a DDL/DML statement targeted. */
   ddlTargetTable?: TableRef;
+  /** What a DDL statement did to its target (BigQuery's statistics.query.ddlOperationPerformed). */
+  ddlOperationPerformed?: DdlOperation;
+  /**
+   * The schema BigQuery answers a statement without rows with: the table or view a CREATE defines
+   * (its job's results have this schema and no rows), the target table of a dry-run DML statement.
+   */
+  ddlSchema?: Field[];
   /** The query was answered from the result cache. */
   cacheHit?: boolean;
   /**

@@ -5,10 +5,13 @@
 import type { Engine } from "../engine";
 import { BigQueryError, invalid } from "../errors";
 import type { Store } from "../storage/store";
-import { createSchema, createTableOrView, alterTable, drop } from "./ddl";
-import { modify, truncate } from "./dml";
+import { createSchema, createTableOrView, alterTable, drop, type DdlOutcome } from "./ddl";
+import { modify, truncate, type DmlOutcome } from "./dml";
 import type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
+import { checkDestination, writeDestination } from "./destination";
+import { exportData, exportResult } from "./export_data";
 import { merge } from "./merge";
+import { dropSpecial } from "./table_copies";
 import { runQuery } from "./query_runner";
 import { ResultCache } from "./result_cache";
 import { assign, checkSupported, declare, splitStatements, type ParsedStatement } from "./script";
@@ -20,8 +23,8 @@ export type { ExecutionRequest, ExecutionResult, Executor } from "./executor";
 
 type Runtime = Deps;
 
-export function createExecutor({ store, engine, oracle, referenceOnly }: { store: Store; engine: Engine; oracle?: boolean; referenceOnly?: boolean }): Executor {
-  const runtime: Runtime = { store, engine, cache: new ResultCache(), oracle, referenceOnly };
+export function createExecutor(options: { store: Store; engine: Engine; oracle?: boolean; referenceOnly?: boolean; jobs?: Deps["jobs"]; exportRoot?: string }): Executor {
+  const runtime: Runtime = { ...options, cache: new ResultCache() };
   return {
     execute: (request) => execute(runtime, request),
     close: async () => undefined, // the engine and the store belong to whoever created them
@@ -34,6 +37,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
   const maximumBytesBilled = parseLimit(request.maximumBytesBilled);
   const statements = await splitStatements(runtime.engine, script);
   checkSupported(statements);
+  if (request.destination) checkDestination(runtime, request.destination);
   const scope: StatementScope = {
     projectId: request.projectId,
     defaultDataset: request.defaultDataset,
@@ -66,6 +70,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
     if (result.schema) lastWithRows = result;
   }
   const engines = summarise(scope.engines ?? []);
+  if (request.destination && last) return { ...(await writeDestination(runtime, { ...request, destination: request.destination }, isScript ? { statementType: "SCRIPT", totalBytesProcessed: 0 } : last)), engines };
   if (!isScript && last) return { ...last, engines };
   return {
     statementType: "SCRIPT",
@@ -124,7 +129,14 @@ async function runStatement(
       return ddlResult(await createSchema(runtime, scope, text, dryRun));
     case "astCreateTableStatementNode":
     case "astCreateViewStatementNode":
+    case "astCreateMaterializedViewStatementNode":
+    case "astCreateSnapshotTableStatementNode":
       return ddlResult(await createTableOrView(runtime, scope, text, ast, dryRun));
+    case "astDropSnapshotTableStatementNode":
+    case "astDropMaterializedViewStatementNode":
+      return ddlResult(await dropSpecial(runtime, scope, node, kind === "astDropSnapshotTableStatementNode" ? "snapshot" : "materialized", dryRun));
+    case "astExportDataStatementNode":
+      return exportResult(await exportData(runtime, scope, text, node, dryRun));
     case "astAlterTableStatementNode":
       return ddlResult(await alterTable(runtime, scope, text, node, dryRun));
     case "astDropStatementNode":
@@ -146,15 +158,22 @@ async function runStatement(
 
 const unwrap = (ast: Record<string, unknown>): { node: Record<string, unknown> } => nodeKinds(ast);
 
-function ddlResult(outcome: { statementType: ExecutionResult["statementType"]; target?: ExecutionResult["ddlTargetTable"]; bytes: number }): ExecutionResult {
-  return { statementType: outcome.statementType, ddlTargetTable: outcome.target, totalBytesProcessed: outcome.bytes };
+function ddlResult(outcome: DdlOutcome): ExecutionResult {
+  return {
+    statementType: outcome.statementType,
+    ddlTargetTable: outcome.target,
+    totalBytesProcessed: outcome.bytes,
+    ddlOperationPerformed: outcome.operation,
+    ddlSchema: outcome.schema,
+  };
 }
 
-function dmlResult(outcome: { statementType: ExecutionResult["statementType"]; target: ExecutionResult["ddlTargetTable"]; affected: number; bytes: number }): ExecutionResult {
+function dmlResult(outcome: DmlOutcome): ExecutionResult {
   return {
     statementType: outcome.statementType,
     ddlTargetTable: outcome.target,
     numDmlAffectedRows: outcome.affected,
     totalBytesProcessed: outcome.bytes,
+    ddlSchema: outcome.schema,
   };
 }

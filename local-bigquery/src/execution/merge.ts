@@ -12,6 +12,7 @@ import type { Field, Row, Value } from "../model";
 import type { DmlOutcome } from "./dml";
 import { runQuery } from "./query_runner";
 import { checkRequired } from "./required_columns";
+import { checkWritable } from "./table_copies";
 import { SqlText, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
 import { modifyOnDuckDb } from "./compiled_modify";
 import { ROW_ID, bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
@@ -44,6 +45,7 @@ export async function merge(
   const target = deps.store.getTable(targetRef);
   if (!target) throw tableNotFound(targetRef);
   if (target.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
+  checkWritable(target);
 
   // ZetaSQL analyses MERGE fully: types, names and errors with positions in the user's text.
   const prepared = await prepareStatement(deps, scope, text, ast);

@@ -11,6 +11,7 @@ import type { Store, StoredRow } from "../storage/store";
 import type { ResultCache } from "./result_cache";
 import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, walk } from "./sql_text";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
+import { informationSchemaSql, isInformationSchema, type JobSummary } from "./information_schema";
 
 export interface Deps {
   store: Store;
@@ -20,6 +21,10 @@ export interface Deps {
   oracle?: boolean;
   /** Run everything on ZetaSQL's reference evaluator, never DuckDB: the other side of differential tests. */
   referenceOnly?: boolean;
+  /** The jobs INFORMATION_SCHEMA.JOBS lists (the REST layer's registry). */
+  jobs?: () => JobSummary[];
+  /** Where EXPORT DATA writes gs:// URIs (`<data dir>/gcs`); without it EXPORT DATA is refused. */
+  exportRoot?: string;
 }
 
 /** The hidden column that carries the store's row id into ZetaSQL (UPDATE, DELETE, MERGE). */
@@ -78,6 +83,7 @@ interface RewriteContext {
 async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<RewrittenSql> {
   const byPath = new Map<string, { ref: TableRef; meta: TableMeta }>();
   for (const segments of ctx.names) {
+    if (isInformationSchema(splitParts(segments))) continue;
     const ref = resolveTableName(segments, ctx.scope);
     const meta = deps.store.getTable(ref);
     if (!meta) throw tableNotFound(ref);
@@ -87,8 +93,16 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
   for (const reference of tableReferences(ctx.ast)) {
     const segments = pathSegments(reference.path);
     if (!segments || (segments.length === 1 && reference.ctes.has(segments[0].toLowerCase()))) continue;
-    const found = byPath.get(JSON.stringify(segments));
     const range = pathRange(reference.path);
+    const parts = splitParts(segments);
+    if (range && isInformationSchema(parts)) {
+      if (reference.target) throw invalidQuery(`Cannot modify INFORMATION_SCHEMA view ${parts.join(".")}`);
+      const sql = await informationSchemaSql({ store: deps.store, jobs: deps.jobs }, parts, ctx.scope);
+      const alias = reference.needsAlias ? ` AS ${quoteIdentifier(parts[parts.length - 1])}` : "";
+      rewritten.replace(range, `(${sql}\n)${alias}`);
+      continue;
+    }
+    const found = byPath.get(JSON.stringify(segments));
     if (!found || !range) continue;
     // BigQuery's implicit alias is the table's own name; ZetaSQL would take the whole identifier.
     const alias = reference.needsAlias ? ` AS ${quoteIdentifier(found.ref.tableId)}` : "";
@@ -105,6 +119,9 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
   }
   return rewritten;
 }
+
+/** A path's dot-separated parts (`region-us.INFORMATION_SCHEMA.X` may be one quoted identifier). */
+const splitParts = (segments: string[]): string[] => segments.flatMap((s) => s.split("."));
 
 /** BigQuery's limit on nested views. */
 const MAX_VIEW_DEPTH = 16;

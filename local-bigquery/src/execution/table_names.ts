@@ -2,7 +2,7 @@
  * Names as BigQuery resolves them: `p.d.t`, `p`.`d`.`t` and p.d.t alike;
  * d.t against the request's project; t against the default dataset.
  */
-import { invalidQuery, notFound, unsupported } from "../errors";
+import { invalidQuery, notFound } from "../errors";
 import type { DatasetRef, QueryParameter, TableRef } from "../model";
 import type { EngineConstant } from "../engine";
 
@@ -27,9 +27,8 @@ const parts = (segments: string[]): string[] => segments.flatMap((s) => s.split(
 
 export function resolveTableName(segments: string[], scope: Pick<StatementScope, "projectId" | "defaultDataset">): TableRef {
   const p = parts(segments);
-  if (p.some((s) => s.toUpperCase() === "INFORMATION_SCHEMA")) {
-    throw unsupported(`The local BigQuery does not provide INFORMATION_SCHEMA views (${segments.join(".")}); use the tables and datasets REST calls instead`);
-  }
+  // INFORMATION_SCHEMA views are read, never resolved to stored tables (information_schema.ts).
+  if (p.some((s) => s.toUpperCase() === "INFORMATION_SCHEMA")) throw invalidQuery(`INFORMATION_SCHEMA views cannot be written or created: ${segments.join(".")}`);
   if (p.length === 3) return { projectId: p[0], datasetId: p[1], tableId: p[2] };
   if (p.length === 2) return { projectId: scope.projectId, datasetId: p[0], tableId: p[1] };
   if (p.length === 1) {

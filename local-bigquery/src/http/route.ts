@@ -5,6 +5,8 @@ export interface RequestParts {
   params: Record<string, string>;
   query: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** Request headers, lower-cased names (If-Match). */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 /** A handler's answer: a JSON body (200 unless status says otherwise); status 204 has no body. */

@@ -51,6 +51,7 @@ export function buildServer(routes: Route[], opts: ServerOptions): FastifyInstan
             params: request.params as Record<string, string>,
             query: request.query as RequestParts["query"],
             body: request.body,
+            headers: request.headers,
           };
           const result = await withDeadline(Promise.resolve().then(() => route.handler(parts)), deadlineMs);
           const status = result.status ?? 200;

@@ -4,8 +4,9 @@
  * maxJobs or maxRowsKept the oldest finished jobs are forgotten (they then read
  * as "Not found: Job"), like BigQuery's expiry of old results.
  */
-import { BigQueryError, duplicate, notFound } from "../errors";
+import { BigQueryError, duplicate, invalid, notFound } from "../errors";
 import type { ExecutionRequest, ExecutionResult, Executor } from "../execution/executor";
+import type { JobSummary } from "../execution/information_schema";
 
 export interface JobSpec {
   projectId: string;
@@ -13,6 +14,10 @@ export interface JobSpec {
   location: string;
   /** The configuration as the client sent it, echoed by jobs.get. */
   configuration: Record<string, unknown>;
+  /** QUERY unless said otherwise (COPY, EXTRACT). */
+  jobType?: string;
+  /** Runs a job that is not a query (a copy job); a query job runs `request` on the executor. */
+  perform?: () => Promise<ExecutionResult>;
   request: ExecutionRequest;
 }
 
@@ -66,7 +71,7 @@ export class JobRegistry {
     if (this.jobs.has(key)) throw duplicate(`Already Exists: Job ${spec.projectId}:${spec.location}.${spec.jobId}`);
     const now = this.now();
     const job: Job = { spec, state: "RUNNING", creationTime: now, startTime: now, done: Promise.resolve() };
-    job.done = this.run(job.spec.request).then(
+    job.done = (spec.perform ? spec.perform() : this.run(job.spec.request)).then(
       (result) => this.finish(job, result, undefined),
       (error: unknown) => this.finish(job, undefined, asBigQueryError(error)),
     );
@@ -87,8 +92,21 @@ export class JobRegistry {
     return job;
   }
 
+  /** Every job kept, as INFORMATION_SCHEMA.JOBS shows it. */
+  summaries(): JobSummary[] {
+    return [...this.jobs.values()].map(jobSummary);
+  }
+
   list(projectId: string): Job[] {
     return [...this.jobs.values()].filter((j) => j.spec.projectId === projectId).reverse();
+  }
+
+  /** jobs.delete: forgets a finished job (BigQuery refuses to delete one still running). */
+  delete(job: Job): void {
+    if (job.state !== "DONE") throw invalid(`Job ${job.spec.projectId}:${job.spec.location}.${job.spec.jobId} is still running; cancel it before deleting it`);
+    this.jobs.delete(jobKey(job.spec.projectId, job.spec.jobId));
+    this.rowsKept -= job.result?.rows?.length ?? 0;
+    for (const [id, j] of this.byRequestId) if (j === job) this.byRequestId.delete(id);
   }
 
   /** Marks a running job cancelled; the engine's late answer is ignored. */
@@ -165,4 +183,29 @@ export function asBigQueryError(error: unknown): BigQueryError {
   if (error instanceof BigQueryError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new BigQueryError("internalError", `Internal error in the local BigQuery: ${message}`);
+}
+
+function jobSummary(job: Job): JobSummary {
+  const configuration = job.spec.configuration;
+  const query = configuration.query as { query?: unknown } | undefined;
+  const labels = configuration.labels;
+  const result = job.result;
+  return {
+    projectId: job.spec.projectId,
+    jobId: job.spec.jobId,
+    location: job.spec.location,
+    jobType: job.spec.jobType ?? "QUERY",
+    statementType: result?.statementType,
+    query: typeof query?.query === "string" ? query.query : undefined,
+    state: job.state,
+    creationTime: job.creationTime,
+    startTime: job.startTime,
+    endTime: job.endTime,
+    totalBytesProcessed: result?.totalBytesProcessed,
+    totalBytesBilled: result?.totalBytesBilled ?? result?.totalBytesProcessed,
+    cacheHit: result?.cacheHit,
+    error: job.error ? { reason: job.error.reason, message: job.error.message } : undefined,
+    destinationTable: result?.ddlTargetTable,
+    labels: labels && typeof labels === "object" ? (labels as Record<string, string>) : undefined,
+  };
 }

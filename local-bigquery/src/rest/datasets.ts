@@ -6,7 +6,7 @@ import { DEFAULT_LOCATION, type ServiceContext } from "./context";
 import { checkDatasetId } from "./ids";
 import { decodePageToken, encodePageToken } from "./paging";
 import { datasetListItem, datasetResource } from "./resources";
-import { bodyObject, isRecord, nonNegativeInt, queryBool, queryString } from "./request_values";
+import { checkIfMatch, bodyObject, isRecord, nonNegativeInt, queryBool, queryString } from "./request_values";
 
 const refOf = (params: Record<string, string>): DatasetRef => ({ projectId: params.projectId, datasetId: params.datasetId });
 
@@ -85,6 +85,7 @@ export function datasetRoutes(ctx: ServiceContext): Route[] {
         handler: async (req) => {
           const ref = refOf(req.params);
           const current = requireDataset(ctx, ref);
+          checkIfMatch(req, datasetResource(current).etag);
           const body = bodyObject(req);
           const patch: Partial<Pick<DatasetMeta, "description" | "labels">> = {};
           if ("description" in body) patch.description = stringOrUndefined(body.description, "description");

@@ -1,6 +1,6 @@
 /** A query job as BigQuery's REST Job resource and its query results pages. */
 import { schemaToRest } from "../encoding/schema";
-import { encodeRows } from "../encoding/cells";
+import { encodeRows, type CellOptions } from "../encoding/cells";
 import type { ExecutionResult } from "../execution/executor";
 import { errorProto } from "../http/error_body";
 import type { Job } from "../jobs/job_registry";
@@ -20,9 +20,11 @@ export function queryStatistics(result: ExecutionResult | undefined): Record<str
     statementType: result.statementType,
     totalSlotMs: "0",
   };
-  if (result.schema) stats.schema = { fields: schemaToRest(result.schema) };
+  const schema = result.schema ?? result.ddlSchema;
+  if (schema) stats.schema = { fields: schemaToRest(schema) };
   if (result.numDmlAffectedRows !== undefined) stats.numDmlAffectedRows = String(result.numDmlAffectedRows);
   if (result.ddlTargetTable) stats.ddlTargetTable = { ...result.ddlTargetTable };
+  if (result.ddlOperationPerformed) stats.ddlOperationPerformed = result.ddlOperationPerformed;
   // Not BigQuery's: which engine of the local BigQuery evaluated the job (clients ignore unknown fields).
   if (result.engines) stats.localBigQuery = { engines: result.engines };
   return stats;
@@ -40,13 +42,18 @@ export function jobResource(job: Job): Record<string, unknown> {
     startTime: String(job.startTime),
     query: queryStatistics(job.result),
   };
+  if (job.spec.jobType === "COPY") {
+    // A copy job has copy statistics, not query ones.
+    delete statistics.query;
+    if (job.result) statistics.copy = { copiedRows: String(job.result.numDmlAffectedRows ?? 0) };
+  }
   if (job.endTime !== undefined) statistics.endTime = String(job.endTime);
   if (job.result) statistics.totalBytesProcessed = String(job.result.totalBytesProcessed ?? 0);
   return {
     kind: "bigquery#job",
     id: `${projectId}:${location}.${jobId}`,
     jobReference: jobReference(job),
-    configuration: { ...job.spec.configuration, jobType: "QUERY" },
+    configuration: { ...job.spec.configuration, jobType: job.spec.jobType ?? "QUERY" },
     status,
     statistics,
     user_email: "local-bigquery@localhost",
@@ -54,21 +61,23 @@ export function jobResource(job: Job): Record<string, unknown> {
 }
 
 /** The results part shared by jobs.query and getQueryResults: schema, one page of rows, totals. */
-export function resultsPage(result: ExecutionResult, page: PageRequest, int64Timestamp: boolean): Record<string, unknown> {
+export function resultsPage(result: ExecutionResult, page: PageRequest, cells: CellOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {
     totalBytesProcessed: String(result.totalBytesProcessed ?? 0),
     totalBytesBilled: String(result.totalBytesBilled ?? result.totalBytesProcessed ?? 0),
     cacheHit: result.cacheHit ?? false,
   };
   if (result.numDmlAffectedRows !== undefined) out.numDmlAffectedRows = String(result.numDmlAffectedRows);
-  if (!result.schema) return out;
+  // A CREATE's results are the schema it defined, without rows (as BigQuery answers them).
+  const schema = result.schema ?? (result.ddlOperationPerformed ? result.ddlSchema : undefined);
+  if (!schema) return out;
   const all = result.rows ?? [];
   const { offset, limit } = pageWindow(page);
   const slice = all.slice(offset, offset + limit);
   const count = fitToBudget(slice);
-  out.schema = { fields: schemaToRest(result.schema) };
+  out.schema = { fields: schemaToRest(schema) };
   out.totalRows = String(all.length);
-  out.rows = encodeRows(slice.slice(0, count), result.schema, { int64Timestamp });
+  out.rows = encodeRows(slice.slice(0, count), schema, cells);
   if (offset + count < all.length) out.pageToken = encodePageToken(offset + count);
   return out;
 }

@@ -5,15 +5,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { invalid, unsupported } from "../errors";
+import { cellOptions } from "../encoding/cells";
 import { decodeParameters } from "../encoding/params";
 import type { ExecutionRequest } from "../execution/executor";
-import { ok, type RequestParts, type Route } from "../http/route";
+import { noContent, ok, type RequestParts, type Route } from "../http/route";
 import type { Job, JobSpec } from "../jobs/job_registry";
+import type { Destination } from "../execution/destination";
 import type { DatasetRef } from "../model";
 import { DEFAULT_LOCATION, type ServiceContext } from "./context";
+import { copyJob } from "./copy_jobs";
 import { jobReference, jobResource, queryStatistics, resultsPage } from "./job_resource";
 import { decodePageToken, encodePageToken } from "./paging";
 import { bodyObject, isRecord, nonNegativeInt, queryBool, queryString } from "./request_values";
+import { clusteringOf, timePartitioningOf } from "./tables";
 
 const DEFAULT_WAIT_MS = 10_000;
 const MAX_WAIT_MS = 60_000;
@@ -27,14 +31,29 @@ function defaultDatasetOf(value: unknown, projectId: string): DatasetRef | undef
   return { projectId: typeof value.projectId === "string" ? value.projectId : projectId, datasetId: value.datasetId };
 }
 
+/** configuration.query.destinationTable with its dispositions and the new table's partitioning and clustering. */
+function destinationOf(q: Record<string, unknown>, projectId: string): Destination | undefined {
+  const table = q.destinationTable;
+  if (table === undefined || table === null) return undefined;
+  if (!isRecord(table) || typeof table.datasetId !== "string" || typeof table.tableId !== "string") {
+    throw invalid("destinationTable needs a datasetId and a tableId", "destinationTable");
+  }
+  const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v.toUpperCase() : undefined);
+  return {
+    ref: { projectId: typeof table.projectId === "string" ? table.projectId : projectId, datasetId: table.datasetId, tableId: table.tableId },
+    createDisposition: text(q.createDisposition),
+    writeDisposition: text(q.writeDisposition),
+    schemaUpdateOptions: Array.isArray(q.schemaUpdateOptions) ? q.schemaUpdateOptions.map(String) : undefined,
+    timePartitioning: timePartitioningOf(q.timePartitioning),
+    clustering: clusteringOf(q.clustering),
+  };
+}
+
 /** A query configuration (jobs.insert configuration.query, or the jobs.query body) to an ExecutionRequest. */
 function executionRequest(projectId: string, q: Record<string, unknown>, dryRun: boolean): ExecutionRequest {
   if (typeof q.query !== "string" || q.query.trim() === "") throw invalid("Required parameter is missing: query", "query");
   if (q.useLegacySql === true) {
     throw unsupported("Legacy SQL is not supported by the local BigQuery: send GoogleSQL with useLegacySql: false");
-  }
-  if (q.destinationTable !== undefined && q.destinationTable !== null) {
-    throw unsupported("destinationTable is not supported by the local BigQuery: use CREATE TABLE ... AS SELECT or INSERT ... SELECT");
   }
   const request: ExecutionRequest = {
     projectId,
@@ -46,6 +65,8 @@ function executionRequest(projectId: string, q: Record<string, unknown>, dryRun:
   if (dataset) request.defaultDataset = dataset;
   if (q.maximumBytesBilled !== undefined && q.maximumBytesBilled !== null) request.maximumBytesBilled = String(q.maximumBytesBilled);
   if (q.useQueryCache === false) request.useQueryCache = false;
+  const destination = destinationOf(q, projectId);
+  if (destination) request.destination = destination;
   return request;
 }
 
@@ -89,11 +110,12 @@ async function insertJob(ctx: ServiceContext, req: RequestParts): Promise<Record
   const projectId = req.params.projectId;
   const reference = isRecord(body.jobReference) ? body.jobReference : {};
   const configuration = isRecord(body.configuration) ? body.configuration : {};
-  for (const kind of ["load", "extract", "copy"]) {
-    if (configuration[kind] !== undefined) throw unsupported(`${kind} jobs are not supported by the local BigQuery: only query jobs are`);
+  for (const kind of ["load", "extract"]) {
+    if (configuration[kind] !== undefined) throw unsupported(`${kind} jobs are not supported by the local BigQuery: only query and copy jobs are`);
   }
-  if (!isRecord(configuration.query)) throw invalid("configuration.query is required: only query jobs are supported", "configuration");
   const location = locationOf(reference.location, queryString(req, "location"));
+  if (isRecord(configuration.copy)) return insertCopyJob(ctx, projectId, reference.jobId, location, configuration);
+  if (!isRecord(configuration.query)) throw invalid("configuration.query is required: only query and copy jobs are supported", "configuration");
   const dryRun = configuration.dryRun === true;
   const request = executionRequest(projectId, configuration.query, dryRun);
   if (dryRun) return dryRunResponse(ctx, request, projectId, location, configuration);
@@ -104,6 +126,21 @@ async function insertJob(ctx: ServiceContext, req: RequestParts): Promise<Record
   const timeout = nonNegativeInt(configuration.jobTimeoutMs, "jobTimeoutMs");
   if (timeout !== undefined) request.timeoutMs = timeout;
   const job = ctx.jobs.submit({ projectId, jobId, location, configuration, request });
+  await ctx.jobs.wait(job, INSERT_WAIT_MS);
+  return jobResource(job);
+}
+
+function checkJobId(jobId: unknown): string {
+  if (typeof jobId !== "string" || !JOB_ID.test(jobId)) {
+    throw invalid(`Invalid job ID "${String(jobId)}". Job IDs must be alphanumeric (plus underscores and dashes) and at most 1024 characters long.`, "jobId");
+  }
+  return jobId;
+}
+
+async function insertCopyJob(ctx: ServiceContext, projectId: string, jobId: unknown, location: string, configuration: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const perform = copyJob(ctx, projectId, configuration.copy as Record<string, unknown>);
+  const id = checkJobId(jobId === undefined ? randomUUID() : jobId);
+  const job = ctx.jobs.submit({ projectId, jobId: id, location, configuration, jobType: "COPY", perform, request: { projectId, sql: "", params: [] } });
   await ctx.jobs.wait(job, INSERT_WAIT_MS);
   return jobResource(job);
 }
@@ -125,7 +162,7 @@ async function getQueryResults(ctx: ServiceContext, req: RequestParts): Promise<
       startIndex: nonNegativeInt(queryString(req, "startIndex"), "startIndex"),
       maxResults: nonNegativeInt(queryString(req, "maxResults"), "maxResults"),
     },
-    queryBool(req, "formatOptions.useInt64Timestamp"),
+    cellOptions(queryBool(req, "formatOptions.useInt64Timestamp"), queryString(req, "formatOptions.timestampOutputFormat")),
   );
   return { ...base, ...page };
 }
@@ -146,20 +183,22 @@ async function query(ctx: ServiceContext, req: RequestParts): Promise<Record<str
       totalBytesProcessed: String(result.totalBytesProcessed ?? 0),
       cacheHit: false,
     };
-    if (result.schema) out.schema = queryStatistics(result).schema;
+    const stats = queryStatistics(result);
+    if (stats.schema) out.schema = stats.schema;
     return out;
   }
   const spec: JobSpec = { projectId, jobId: `job_${randomUUID().replace(/-/g, "_")}`, location, configuration, request };
   const job = ctx.jobs.submit(spec, typeof body.requestId === "string" && body.requestId !== "" ? body.requestId : undefined);
   const complete = await ctx.jobs.wait(job, waitMs(body.timeoutMs));
-  const base = { kind: "bigquery#queryResponse", jobReference: jobReference(job), jobComplete: complete };
+  // queryId: BigQuery's id of the query, also when no job is created (jobCreationMode JOB_CREATION_OPTIONAL).
+  const base = { kind: "bigquery#queryResponse", jobReference: jobReference(job), queryId: job.spec.jobId, jobComplete: complete };
   if (!complete) return base;
   if (job.error) throw job.error;
   const formatOptions = isRecord(body.formatOptions) ? body.formatOptions : {};
   const page = resultsPage(
     job.result ?? { statementType: "SELECT", totalBytesProcessed: 0 },
     { maxResults: nonNegativeInt(body.maxResults, "maxResults") },
-    formatOptions.useInt64Timestamp === true,
+    cellOptions(formatOptions.useInt64Timestamp === true, formatOptions.timestampOutputFormat),
   );
   return { ...base, ...page };
 }
@@ -193,6 +232,14 @@ export function jobRoutes(ctx: ServiceContext): Route[] {
         const job = findJob(ctx, req);
         ctx.jobs.cancel(job);
         return ok({ kind: "bigquery#jobCancelResponse", job: jobResource(job) });
+      },
+    },
+    {
+      method: "DELETE",
+      url: "/projects/:projectId/jobs/:jobId/delete",
+      handler: (req) => {
+        ctx.jobs.delete(findJob(ctx, req));
+        return noContent();
       },
     },
     { method: "POST", url: "/projects/:projectId/queries", handler: async (req) => ok(await query(ctx, req)) },

@@ -1,5 +1,5 @@
 /** Query-string and body values as the clients send them ("true", "100", arrays for repeated keys). */
-import { invalid } from "../errors";
+import { BigQueryError, invalid } from "../errors";
 import type { RequestParts } from "../http/route";
 
 export function queryString(req: RequestParts, name: string): string | undefined {
@@ -27,4 +27,17 @@ export function bodyObject(req: RequestParts): Record<string, unknown> {
   if (req.body === undefined) return {};
   if (!isRecord(req.body)) throw invalid("The request body must be a JSON object");
   return req.body;
+}
+
+/**
+ * If-Match: the update applies only to the resource version the client read (its etag); another
+ * etag is answered 412 conditionNotMet, as BigQuery does. `*` and no header match anything.
+ */
+export function checkIfMatch(req: RequestParts, currentEtag: unknown): void {
+  const header = req.headers?.["if-match"];
+  const wanted = Array.isArray(header) ? header[0] : header;
+  if (wanted === undefined || wanted === "" || wanted === "*") return;
+  if (wanted.replace(/^W\//, "").replace(/^"|"$/g, "") !== String(currentEtag)) {
+    throw new BigQueryError("conditionNotMet", "Precondition check failed.");
+  }
 }

@@ -43,6 +43,11 @@ function partitioningAndClustering(t: TableMeta, out: Record<string, unknown>): 
   if (t.clustering?.length) out.clustering = { fields: t.clustering };
 }
 
+/** BigQuery's table types: TABLE, VIEW, MATERIALIZED_VIEW, SNAPSHOT (a clone is a TABLE). */
+const restType = (t: TableMeta): string => (t.type === "VIEW" ? (t.materialized ? "MATERIALIZED_VIEW" : "VIEW") : t.snapshot ? "SNAPSHOT" : "TABLE");
+
+const refOf = (ref: TableMeta["ref"]): Record<string, string> => ({ projectId: ref.projectId, datasetId: ref.datasetId, tableId: ref.tableId });
+
 /** The fields tables.list shows of a table or view; tables.get shows these and more. */
 export function tableListItem(t: TableMeta): Record<string, unknown> {
   const { projectId, datasetId, tableId } = t.ref;
@@ -50,12 +55,12 @@ export function tableListItem(t: TableMeta): Record<string, unknown> {
     kind: "bigquery#table",
     id: `${projectId}:${datasetId}.${tableId}`,
     tableReference: { projectId, datasetId, tableId },
-    type: t.type,
+    type: restType(t),
     creationTime: String(t.creationTime),
   };
   if (t.labels && Object.keys(t.labels).length > 0) out.labels = t.labels;
   partitioningAndClustering(t, out);
-  if (t.type === "VIEW") out.view = { useLegacySql: false };
+  if (t.type === "VIEW" && !t.materialized) out.view = { useLegacySql: false };
   return out;
 }
 
@@ -68,8 +73,12 @@ export function tableResource(t: TableMeta, location: string, numRows?: number):
   };
   if (t.description !== undefined) out.description = t.description;
   if (t.options?.require_partition_filter === true) out.requirePartitionFilter = true;
-  if (t.type === "VIEW") out.view = { query: t.viewQuery ?? "", useLegacySql: false };
+  if (t.type === "VIEW" && t.materialized) out.materializedView = { query: t.viewQuery ?? "", enableRefresh: true };
+  else if (t.type === "VIEW") out.view = { query: t.viewQuery ?? "", useLegacySql: false };
   else {
+    if (t.snapshot && t.baseTable) out.snapshotDefinition = { baseTableReference: refOf(t.baseTable), snapshotTime: new Date(t.snapshotTime ?? t.creationTime).toISOString() };
+    if (t.clone && t.baseTable) out.cloneDefinition = { baseTableReference: refOf(t.baseTable), cloneTime: new Date(t.creationTime).toISOString() };
+    if (t.rangePartitioning) out.rangePartitioning = t.rangePartitioning;
     out.numRows = String(numRows ?? 0);
     out.numBytes = "0";
   }

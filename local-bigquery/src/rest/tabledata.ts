@@ -1,7 +1,7 @@
 /** tabledata.insertAll and tabledata.list. */
 import { z } from "zod";
 import { invalid, unsupported } from "../errors";
-import { encodeRows } from "../encoding/cells";
+import { cellOptions, encodeRows } from "../encoding/cells";
 import { decodeInsertRows } from "../encoding/insert_rows";
 import { ok, type RequestParts, type Route } from "../http/route";
 import type { Field, Row, TableRef } from "../model";
@@ -41,6 +41,7 @@ async function insertAll(ctx: ServiceContext, req: RequestParts): Promise<Record
   if (body.templateSuffix) throw unsupported("templateSuffix is not supported by the local BigQuery: insert into the target table directly");
   const table = requireTable(ctx, ref);
   if (table.type !== "TABLE") throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a view`);
+  if (table.snapshot) throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a table snapshot, which is read-only`);
   if (!body.rows || body.rows.length === 0) throw invalid("No rows present in the request.", "rows");
   const decoded = decodeInsertRows(body.rows, table.schema, body);
   // Answered only once the rows are durable (committed with the other inserts of this moment).
@@ -74,7 +75,7 @@ async function list(ctx: ServiceContext, req: RequestParts): Promise<Record<stri
   const count = fitToBudget(rows);
   const body: Record<string, unknown> = { kind: "bigquery#tableDataList", totalRows: String(total) };
   if (count > 0) {
-    body.rows = encodeRows(rows.slice(0, count), fields, { int64Timestamp: queryBool(req, "formatOptions.useInt64Timestamp") });
+    body.rows = encodeRows(rows.slice(0, count), fields, cellOptions(queryBool(req, "formatOptions.useInt64Timestamp"), queryString(req, "formatOptions.timestampOutputFormat")));
   }
   if (offset + count < total) body.pageToken = encodePageToken(offset + count);
   return body;

@@ -2,13 +2,13 @@
 import { invalid, notFound, unsupported } from "../errors";
 import { mergeSchemaUpdate, parseRestSchema } from "../encoding/schema";
 import { noContent, ok, type RequestParts, type Route } from "../http/route";
-import type { Field, TableMeta, TableRef, TimePartitioning } from "../model";
+import type { Field, RangePartitioning, TableMeta, TableRef, TimePartitioning } from "../model";
 import type { ServiceContext } from "./context";
 import { labelsOf, requireDataset } from "./datasets";
 import { checkTableId } from "./ids";
 import { decodePageToken, encodePageToken } from "./paging";
 import { tableListItem, tableResource } from "./resources";
-import { bodyObject, isRecord, nonNegativeInt, queryString } from "./request_values";
+import { bodyObject, checkIfMatch, isRecord, nonNegativeInt, queryString } from "./request_values";
 
 const refOf = (params: Record<string, string>): TableRef => ({
   projectId: params.projectId,
@@ -30,7 +30,7 @@ function render(ctx: ServiceContext, t: TableMeta): Record<string, unknown> {
 
 const PARTITION_TYPES = ["DAY", "HOUR", "MONTH", "YEAR"];
 
-function timePartitioningOf(value: unknown): TimePartitioning | undefined {
+export function timePartitioningOf(value: unknown): TimePartitioning | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw invalid("timePartitioning must be an object", "timePartitioning");
   const type = typeof value.type === "string" ? value.type.toUpperCase() : "DAY";
@@ -41,7 +41,20 @@ function timePartitioningOf(value: unknown): TimePartitioning | undefined {
   return tp;
 }
 
-function clusteringOf(value: unknown): string[] | undefined {
+/** rangePartitioning {field, range: {start, end, interval}} (int64s as strings or numbers). */
+function rangePartitioningOf(value: unknown): RangePartitioning | undefined {
+  if (value === undefined || value === null) return undefined;
+  const range = isRecord(value) && isRecord(value.range) ? value.range : undefined;
+  const int = (v: unknown): string | undefined => (typeof v === "number" || (typeof v === "string" && /^-?\d+$/.test(v)) ? String(v) : undefined);
+  const [start, end, interval] = [int(range?.start), int(range?.end), int(range?.interval)];
+  if (!isRecord(value) || typeof value.field !== "string" || start === undefined || end === undefined || interval === undefined) {
+    throw invalid("rangePartitioning needs a field and a range with start, end and interval", "rangePartitioning");
+  }
+  if (BigInt(end) <= BigInt(start) || BigInt(interval) <= 0n) throw invalid("rangePartitioning needs start < end and a positive interval", "rangePartitioning");
+  return { field: value.field, range: { start, end, interval } };
+}
+
+export function clusteringOf(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value) || !Array.isArray(value.fields) || !value.fields.every((f) => typeof f === "string")) {
     throw invalid("clustering.fields must be a list of column names", "clustering");
@@ -74,7 +87,7 @@ function viewQueryOf(body: Record<string, unknown>): string | undefined {
 
 async function insertTable(ctx: ServiceContext, req: RequestParts): Promise<Record<string, unknown>> {
   const body = bodyObject(req);
-  for (const kind of ["materializedView", "externalDataConfiguration", "rangePartitioning", "snapshotDefinition"]) {
+  for (const kind of ["materializedView", "externalDataConfiguration", "snapshotDefinition"]) {
     if (body[kind] !== undefined) throw unsupported(`${kind} tables are not supported by the local BigQuery`);
   }
   const reference = isRecord(body.tableReference) ? body.tableReference : {};
@@ -102,6 +115,12 @@ async function insertTable(ctx: ServiceContext, req: RequestParts): Promise<Reco
     checkColumnsExist(meta.schema, [tp.field], "timePartitioning.field");
     meta.timePartitioning = tp;
   }
+  const range = rangePartitioningOf(body.rangePartitioning);
+  if (range) {
+    checkColumnsExist(meta.schema, [range.field], "rangePartitioning.field");
+    if (tp) throw invalid("A table cannot have both timePartitioning and rangePartitioning", "rangePartitioning");
+    meta.rangePartitioning = range;
+  }
   const clustering = clusteringOf(body.clustering);
   if (clustering) {
     checkColumnsExist(meta.schema, clustering, "clustering.fields");
@@ -115,6 +134,7 @@ async function insertTable(ctx: ServiceContext, req: RequestParts): Promise<Reco
 async function patchTable(ctx: ServiceContext, req: RequestParts, replaceLabels: boolean): Promise<Record<string, unknown>> {
   const ref = refOf(req.params);
   const current = requireTable(ctx, ref);
+  checkIfMatch(req, render(ctx, current).etag);
   const body = bodyObject(req);
   const label = `${ref.projectId}:${ref.datasetId}.${ref.tableId}`;
   const patch: Parameters<ServiceContext["store"]["updateTable"]>[1] = {};
@@ -159,6 +179,17 @@ async function patchTable(ctx: ServiceContext, req: RequestParts, replaceLabels:
   return render(ctx, await ctx.store.updateTable(ref, patch));
 }
 
+/** tables.get's `view`: BASIC leaves out the storage statistics (numRows, numBytes, ...), as BigQuery does. */
+function withView(resource: Record<string, unknown>, view: string | undefined): Record<string, unknown> {
+  if (view === undefined || !["BASIC", "STORAGE_STATS", "FULL", "TABLE_METADATA_VIEW_UNSPECIFIED"].includes(view)) {
+    if (view !== undefined) throw invalid(`Invalid value for view: ${view}`, "view");
+    return resource;
+  }
+  if (view !== "BASIC") return resource;
+  const { numRows: _rows, numBytes: _bytes, ...basic } = resource;
+  return basic;
+}
+
 export function tableRoutes(ctx: ServiceContext): Route[] {
   const base = "/projects/:projectId/datasets/:datasetId/tables";
   return [
@@ -178,7 +209,7 @@ export function tableRoutes(ctx: ServiceContext): Route[] {
       },
     },
     { method: "POST", url: base, handler: async (req) => ok(await insertTable(ctx, req)) },
-    { method: "GET", url: `${base}/:tableId`, handler: (req) => ok(render(ctx, requireTable(ctx, refOf(req.params)))) },
+    { method: "GET", url: `${base}/:tableId`, handler: (req) => ok(withView(render(ctx, requireTable(ctx, refOf(req.params))), queryString(req, "view"))) },
     { method: "PATCH", url: `${base}/:tableId`, handler: async (req) => ok(await patchTable(ctx, req, false)) },
     { method: "PUT", url: `${base}/:tableId`, handler: async (req) => ok(await patchTable(ctx, req, true)) },
     {

@@ -254,6 +254,45 @@ class DuckDbStore implements Store {
     });
   }
 
+  async rewriteTable(ref: TableRef, patch: Partial<Omit<TableMeta, "ref" | "type" | "creationTime">>, statements: (relation: string) => string[]): Promise<TableMeta> {
+    return this.catalogChange([tableKey(ref)], async (c) => {
+      const record = this.requireTable(ref);
+      const next: TableMeta = { ...record.meta, ...stripUndefined(patch), lastModifiedTime: this.now() };
+      // DuckDB refuses to alter a table with an index on it: the clustering index is rebuilt after.
+      const indexName = `t${record.tid}_cluster`;
+      if (record.meta.type === "TABLE") await c.run(`DROP INDEX IF EXISTS data.${quoteIdent(indexName)}`);
+      for (const sql of statements(relationOf(record.tid))) await c.run(sql);
+      const index = record.meta.type === "TABLE" ? clusterIndexSql(relationOf(record.tid), indexName, next) : undefined;
+      if (index) await c.run(index);
+      const stats = record.meta.type === "TABLE" ? await statsOf(c, relationOf(record.tid), next.schema) : record.stats;
+      await c.run("UPDATE lbq.tables SET meta = $2 WHERE tid = $1", [BigInt(record.tid), JSON.stringify(next)]);
+      return { result: next, after: () => void this.tables.set(tableKey(ref), { ...record, meta: next, stats, version: ++this.version }) };
+    });
+  }
+
+  async renameTable(from: TableRef, to: TableRef): Promise<TableMeta> {
+    return this.catalogChange([tableKey(from), tableKey(to)], async (c) => {
+      const record = this.requireTable(from);
+      this.requireDataset(to);
+      if (this.tables.has(tableKey(to))) throw duplicate(`Already Exists: Table ${tableLabel(to)}`);
+      const next: TableMeta = { ...record.meta, ref: { ...to }, lastModifiedTime: this.now() };
+      await c.run("UPDATE lbq.tables SET project = $2, dataset = $3, name = $4, meta = $5 WHERE tid = $1", [
+        BigInt(record.tid),
+        to.projectId,
+        to.datasetId,
+        to.tableId,
+        JSON.stringify(next),
+      ]);
+      return {
+        result: next,
+        after: () => {
+          this.tables.delete(tableKey(from));
+          this.tables.set(tableKey(to), { ...record, meta: next, version: ++this.version });
+        },
+      };
+    });
+  }
+
   async deleteTable(ref: TableRef, opts: { ifExists?: boolean } = {}): Promise<void> {
     return this.catalogChange([tableKey(ref)], async (c) => {
       const record = this.tables.get(tableKey(ref));

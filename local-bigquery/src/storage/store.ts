@@ -79,6 +79,13 @@ export interface Store {
   /** Metadata changes (schema additions and relaxations, description, labels, options). Rows of added columns read as NULL. */
   updateTable(ref: TableRef, patch: Partial<Omit<TableMeta, "ref" | "type" | "creationTime">>): Promise<TableMeta>;
   deleteTable(ref: TableRef, opts?: { ifExists?: boolean }): Promise<void>;
+  /**
+   * Schema changes updateTable cannot express (dropped or renamed columns, widened types): runs
+   * `statements(relation)` on the table's rows and stores the new metadata, in one transaction.
+   */
+  rewriteTable(ref: TableRef, patch: Partial<Omit<TableMeta, "ref" | "type" | "creationTime">>, statements: (relation: string) => string[]): Promise<TableMeta>;
+  /** Renames a table or view (ALTER TABLE RENAME TO); its rows stay. Throws duplicate if `to` exists. */
+  renameTable(from: TableRef, to: TableRef): Promise<TableMeta>;
 
   /** Rows and column bytes of a table (throws notFound). */
   stats(ref: TableRef): TableStats;
