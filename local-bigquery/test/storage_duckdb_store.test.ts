@@ -143,6 +143,22 @@ describe("duckdb store", () => {
     expect(reread[0][14]).toEqual([["k1", null], [null, null]]);
   });
 
+  it("relaxes REQUIRED and adds nested fields on a clustered table (its index is rebuilt around the change)", async () => {
+    const schema: TableMeta["schema"] = [
+      { name: "id", type: "INTEGER", mode: "REQUIRED" },
+      { name: "r", type: "RECORD", mode: "NULLABLE", fields: [{ name: "a", type: "STRING", mode: "NULLABLE" }] },
+    ];
+    await store.createTable(table({ schema, clustering: ["id"] }));
+    await store.appendRows(ref, [["1", ["x"]]]);
+    const relaxed = [{ ...schema[0], mode: "NULLABLE" as const }, { ...schema[1], fields: [...(schema[1].fields ?? []), { name: "b", type: "INTEGER" as const, mode: "NULLABLE" as const }] }];
+    await store.updateTable(ref, { schema: relaxed });
+    await store.appendRows(ref, [[null, ["y", "2"]]]);
+    expect((await store.readRows(ref)).map((r) => r.cells)).toEqual([["1", ["x", null]], [null, ["y", "2"]]]);
+    // The clustering index answers a point lookup after the change.
+    const rows = await store.read((c) => c.runAndReadAll(`SELECT count(*) FROM ${store.relation(ref)} WHERE id = 1`));
+    expect(rows.getRows()).toEqual([[1n]]);
+  });
+
   it("keeps each column's BigQuery bytes as the rows are written, equal to a recount from the rows", async () => {
     await store.createTable(table({ schema: [...table().schema, { name: "s", type: "STRING", mode: "NULLABLE" }, { name: "y", type: "BYTES", mode: "NULLABLE" }] }));
     await store.appendRows(ref, [["1", ["ab", "c"], "héllo", Buffer.from("abcd").toString("base64")], ["2", [], null, ""]]);

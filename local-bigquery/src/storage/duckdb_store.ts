@@ -238,11 +238,8 @@ class DuckDbStore implements Store {
       const record = this.requireTable(ref);
       const next: TableMeta = { ...record.meta, ...stripUndefined(patch) };
       next.lastModifiedTime = patch.lastModifiedTime ?? this.now();
-      if (record.meta.type === "TABLE" && patch.schema) {
-        for (const sql of alterTableSql(relationOf(record.tid), record.meta.schema, patch.schema)) await c.run(sql);
-      }
-      const index = record.meta.type === "TABLE" ? clusterIndexSql(relationOf(record.tid), `t${record.tid}_cluster`, next) : undefined;
-      if (index) await c.run(index);
+      const statements = record.meta.type === "TABLE" && patch.schema ? alterTableSql(relationOf(record.tid), record.meta.schema, patch.schema) : [];
+      await this.alter(c, record, next, statements);
       await c.run("UPDATE lbq.tables SET meta = $2 WHERE tid = $1", [BigInt(record.tid), JSON.stringify(next)]);
       return {
         result: next,
@@ -258,12 +255,7 @@ class DuckDbStore implements Store {
     return this.catalogChange([tableKey(ref)], async (c) => {
       const record = this.requireTable(ref);
       const next: TableMeta = { ...record.meta, ...stripUndefined(patch), lastModifiedTime: this.now() };
-      // DuckDB refuses to alter a table with an index on it: the clustering index is rebuilt after.
-      const indexName = `t${record.tid}_cluster`;
-      if (record.meta.type === "TABLE") await c.run(`DROP INDEX IF EXISTS data.${quoteIdent(indexName)}`);
-      for (const sql of statements(relationOf(record.tid))) await c.run(sql);
-      const index = record.meta.type === "TABLE" ? clusterIndexSql(relationOf(record.tid), indexName, next) : undefined;
-      if (index) await c.run(index);
+      await this.alter(c, record, next, record.meta.type === "TABLE" ? statements(relationOf(record.tid)) : []);
       const stats = record.meta.type === "TABLE" ? await statsOf(c, relationOf(record.tid), next.schema) : record.stats;
       await c.run("UPDATE lbq.tables SET meta = $2 WHERE tid = $1", [BigInt(record.tid), JSON.stringify(next)]);
       return { result: next, after: () => void this.tables.set(tableKey(ref), { ...record, meta: next, stats, version: ++this.version }) };
@@ -291,6 +283,22 @@ class DuckDbStore implements Store {
         },
       };
     });
+  }
+
+  /**
+   * Runs ALTER statements on a table's relation and keeps its clustering index as `next` says.
+   * DuckDB refuses most ALTERs of a table that has an index (all but a plain top-level ADD COLUMN),
+   * so for those the index is dropped first and rebuilt after.
+   */
+  private async alter(c: DuckDBConnection, record: TableRecord, next: TableMeta, statements: string[]): Promise<void> {
+    if (record.meta.type !== "TABLE") return;
+    const indexName = `t${record.tid}_cluster`;
+    const relation = relationOf(record.tid);
+    const rebuild = statements.some((sql) => !/^ALTER TABLE \S+ ADD COLUMN "[^"]*(?:""[^"]*)*" /.test(sql));
+    if (rebuild) await c.run(`DROP INDEX IF EXISTS data.${quoteIdent(indexName)}`);
+    for (const sql of statements) await c.run(sql);
+    const index = clusterIndexSql(relation, indexName, next);
+    if (index) await c.run(index);
   }
 
   async deleteTable(ref: TableRef, opts: { ifExists?: boolean } = {}): Promise<void> {
