@@ -9,6 +9,7 @@ export type {
   EngineColumn,
   EngineConstant,
   EngineContext,
+  EngineFunction,
   EngineTable,
   ModifiedRow,
   QueryOutput,

@@ -1,4 +1,4 @@
-import type { DatasetRef, Field, QueryParameter, Row, TableRef } from "../model";
+import type { DatasetRef, Field, QueryParameter, RoutineRef, Row, TableRef } from "../model";
 
 /** One query job's SQL and settings, decoded from jobs.insert or jobs.query. */
 export interface ExecutionRequest {
@@ -33,6 +33,10 @@ export type StatementType =
   | "DROP_VIEW"
   | "DROP_SCHEMA"
   | "ALTER_TABLE"
+  | "CREATE_FUNCTION"
+  | "DROP_FUNCTION"
+  | "CREATE_PROCEDURE"
+  | "DROP_PROCEDURE"
   | "SCRIPT";
 
 export interface ExecutionResult {
@@ -48,6 +52,10 @@ export interface ExecutionResult {
   totalBytesBilled?: number;
   /** The table or view a DDL/DML statement targeted. */
   ddlTargetTable?: TableRef;
+  /** The function or procedure a DDL statement targeted. */
+  ddlTargetRoutine?: RoutineRef;
+  /** What a DDL statement did: CREATE, REPLACE, DROP, or SKIP (IF [NOT] EXISTS found nothing to do). */
+  ddlOperationPerformed?: "CREATE" | "REPLACE" | "DROP" | "SKIP" | "ALTER";
   /** The query was answered from the result cache. */
   cacheHit?: boolean;
   /**

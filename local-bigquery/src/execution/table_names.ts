@@ -18,6 +18,8 @@ export interface StatementScope {
   useQueryCache?: boolean;
   /** Which engine ran each query and DML part of the request (see ExecutionResult.engines). */
   engines?: EngineUse[];
+  /** The script's temporary tables by their one-part name: found before the default dataset. */
+  tempTables?: ReadonlyMap<string, TableRef>;
 }
 
 /** DuckDB ran it, or the reference evaluator did because the DuckDB compiler refused `refused`. */
@@ -25,8 +27,10 @@ export type EngineUse = { duckdb: true } | { duckdb: false; refused: string };
 
 const parts = (segments: string[]): string[] => segments.flatMap((s) => s.split("."));
 
-export function resolveTableName(segments: string[], scope: Pick<StatementScope, "projectId" | "defaultDataset">): TableRef {
+export function resolveTableName(segments: string[], scope: Pick<StatementScope, "projectId" | "defaultDataset" | "tempTables">): TableRef {
   const p = parts(segments);
+  const temporary = p.length === 1 ? scope.tempTables?.get(p[0]) : undefined;
+  if (temporary) return temporary;
   if (p.some((s) => s.toUpperCase() === "INFORMATION_SCHEMA")) {
     throw unsupported(`The local BigQuery does not provide INFORMATION_SCHEMA views (${segments.join(".")}); use the tables and datasets REST calls instead`);
   }
