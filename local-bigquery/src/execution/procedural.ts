@@ -288,7 +288,9 @@ async function condition(state: ScriptState, frame: Frame, expression: unknown, 
   const origin = { text: frame.text, start: range.start };
   const sql = frame.text.slice(range);
   const { field, value } = await evaluate(state.deps, frame.scope, sql, type === "STRING" ? "STRING" : undefined, origin);
-  if (type === "BOOL" && (field.type !== "BOOLEAN" || field.mode === "REPEATED")) {
+  // A bare NULL literal is INT64 to ZetaSQL, but BigQuery takes it as a BOOL condition.
+  const nullLiteral = nodeKinds(expression as AstNode).kinds.includes("astNullLiteralNode");
+  if (type === "BOOL" && !nullLiteral && (field.type !== "BOOLEAN" || field.mode === "REPEATED")) {
     const { line, column } = lineColumnOf(frame.text, range.start);
     throw invalidQuery(`Expected a BOOL expression, but got ${field.mode === "REPEATED" ? "ARRAY" : field.type} at [${line}:${column}]`);
   }
