@@ -126,7 +126,8 @@ function checkStatement(kinds: string[], node: AstNode, where: string): void {
 function refusal(kind: string, node: AstNode): string | undefined {
   if (kind === "astCreateFunctionStatementNode") {
     const language = String((node.language as { idString?: string } | undefined)?.idString ?? "sql").toLowerCase();
-    if (language !== "sql") return `${language === "js" ? "JavaScript" : language} user-defined functions (LANGUAGE ${language})`;
+    // A persistent one is stored (and refused when called); a temporary one exists only to be called.
+    if (language !== "sql" && node.scope === "TEMPORARY") return `${language === "js" ? "JavaScript" : language} user-defined functions (LANGUAGE ${language})`;
     if (node.isAggregate) return "aggregate user-defined functions (CREATE AGGREGATE FUNCTION)";
     if (node.isRemote) return "remote functions";
     return undefined;
