@@ -173,8 +173,15 @@ export interface RoutineMeta {
   arguments: RoutineArgument[];
   /** Absent: the body's type (SQL functions without RETURNS). */
   returnType?: StandardSqlDataType;
-  /** A function's body expression, or a procedure's BEGIN ... END. */
+  /** A table function's output columns. */
+  returnTableType?: { columns: { name: string; type: StandardSqlDataType }[] };
+  /** A function's body expression, a table function's query, or a procedure's BEGIN ... END. */
   definitionBody: string;
+  /**
+   * Where a table function's body reads its arguments (byte offsets in definitionBody, found by
+   * ZetaSQL's analysis): each call substitutes its argument values there. Not part of the REST resource.
+   */
+  argumentReferences?: { argument: number; start: number; end: number }[];
   description?: string;
   /** Other OPTIONS(...) as given. */
   options?: Record<string, unknown>;

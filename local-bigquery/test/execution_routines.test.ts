@@ -120,6 +120,28 @@ END`);
     expect(await rows("CALL fn.early();\nSELECT 'after' AS w")).toEqual([["after"]]);
   });
 
+  it("creates table functions and inlines their calls, arguments bound where ZetaSQL found them", async () => {
+    await h.run("CREATE TABLE fn.small AS SELECT n FROM UNNEST([1, 2, 3]) AS n");
+    const created = await h.run("CREATE TABLE FUNCTION fn.at_least(lo INT64, tag STRING) AS SELECT n, CONCAT(tag, CAST(n AS STRING)) AS t FROM fn.small WHERE n >= lo");
+    expect(created).toMatchObject({ statementType: "CREATE_TABLE_FUNCTION", ddlOperationPerformed: "CREATE" });
+    expect(routine("at_least")).toMatchObject({
+      routineType: "TABLE_VALUED_FUNCTION",
+      arguments: [{ name: "lo", dataType: { typeKind: "INT64" } }, { name: "tag", dataType: { typeKind: "STRING" } }],
+      returnTableType: { columns: [{ name: "n", type: { typeKind: "INT64" } }, { name: "t", type: { typeKind: "STRING" } }] },
+    });
+    // Arguments are evaluated once, from variables and parameters too; the call has the function's name as implicit alias.
+    const script = "DECLARE lo INT64 DEFAULT 1;\nSELECT at_least.t FROM fn.at_least(lo + 1, @tag) WHERE n < 10 ORDER BY n";
+    expect((await h.run(script, { params: [{ name: "tag", type: { type: "STRING" }, value: "#" }] })).rows).toEqual([["#2"], ["#3"]]);
+    await h.run("CREATE TABLE FUNCTION fn.top(tag STRING) AS SELECT t FROM fn.at_least(3, tag)");
+    expect(await rows("SELECT x.t FROM fn.top('!') AS x JOIN fn.small ON small.n = 3")).toEqual([["!3"]]);
+    await h.run("CREATE VIEW fn.v AS SELECT COUNT(*) AS c FROM fn.at_least(2, CAST(NULL AS STRING))");
+    expect(await rows("SELECT c FROM fn.v")).toEqual([["2"]]);
+    const wrongCount = await h.failure("SELECT * FROM fn.at_least(1)");
+    expect(wrongCount.message).toBe("Table function fn.at_least takes 2 arguments, but 1 were given");
+    expect((await h.run("DROP TABLE FUNCTION fn.top")).statementType).toBe("DROP_TABLE_FUNCTION");
+    expect((await h.failure("SELECT * FROM fn.top('x')")).message).toBe("Not found: Table function test-project:fn.top");
+  });
+
   it("deletes a dataset's routines with the dataset", async () => {
     await h.run("CREATE SCHEMA gone");
     await h.run("CREATE FUNCTION gone.f() AS (1)");

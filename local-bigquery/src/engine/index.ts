@@ -10,6 +10,7 @@ export type {
   EngineConstant,
   EngineContext,
   EngineFunction,
+  EngineTableFunction,
   EngineTable,
   ModifiedRow,
   QueryOutput,

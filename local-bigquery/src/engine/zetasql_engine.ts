@@ -57,11 +57,23 @@ export interface EngineFunction {
   body: string;
 }
 
+/** A table function known by its signature and output columns only (analysing a body that calls it). */
+export interface EngineTableFunction {
+  paths: string[][];
+  argumentNames: string[];
+  argumentTypes: TypeProto[];
+  columns: { name: string; type: TypeProto }[];
+}
+
 /** What a statement can see: tables, named constants (script variables) and query parameters. */
 export interface EngineContext {
   tables?: EngineTable[];
   /** SQL user-defined functions the statement may call. */
   functions?: EngineFunction[];
+  /** Table functions the statement may call (analysis only). */
+  tableFunctions?: EngineTableFunction[];
+  /** Resolved nodes carry the location of the text they come from (argument references of a table function's body). */
+  recordParseLocations?: boolean;
   constants?: EngineConstant[];
   params?: QueryParameter[];
   deadlineMs?: number;
@@ -304,6 +316,8 @@ export class ZetaSqlEngine implements Engine {
       addFunctions(simpleCatalog, context.functions);
       options.enabledRewrites = [...DEFAULT_REWRITES, "REWRITE_INLINE_SQL_FUNCTIONS"];
     }
+    if (context.tableFunctions && context.tableFunctions.length > 0) addTableFunctions(simpleCatalog, context.tableFunctions);
+    if (context.recordParseLocations) options.parseLocationRecordType = "PARSE_LOCATION_RECORD_CODE_SEARCH";
     const request: Record<string, unknown> = { sql, options, simpleCatalog };
     if (params.length > 0) {
       request.params = params.map((p, i) => ({ name: p.name ?? "", value: paramValue(p, paramTypes[i]) }));
@@ -334,20 +348,43 @@ interface CatalogProto {
   name: string;
   catalog?: CatalogProto[];
   customFunction?: Record<string, unknown>[];
+  customTvf?: Record<string, unknown>[];
 }
 
-/** Adds each function under each of its paths: the last segment in the catalog the others name. */
+/** The catalog a path's last segment lives in (the others name nested catalogs, created as needed). */
+function catalogOf(root: CatalogProto, path: string[]): CatalogProto {
+  let catalog = root;
+  for (const segment of path.slice(0, -1)) {
+    catalog.catalog ??= [];
+    let next = catalog.catalog.find((c) => c.name === segment);
+    if (!next) catalog.catalog.push((next = { name: segment }));
+    catalog = next;
+  }
+  return catalog;
+}
+
+/** Adds each function under each of its paths. */
 function addFunctions(root: CatalogProto, functions: EngineFunction[]): void {
+  for (const fn of functions) for (const path of fn.paths) (catalogOf(root, path).customFunction ??= []).push(functionProto(path, fn));
+}
+
+function addTableFunctions(root: CatalogProto, functions: EngineTableFunction[]): void {
   for (const fn of functions) {
     for (const path of fn.paths) {
-      let catalog = root;
-      for (const segment of path.slice(0, -1)) {
-        catalog.catalog ??= [];
-        let next = catalog.catalog.find((c) => c.name === segment);
-        if (!next) catalog.catalog.push((next = { name: segment }));
-        catalog = next;
-      }
-      (catalog.customFunction ??= []).push(functionProto(path, fn));
+      (catalogOf(root, path).customTvf ??= []).push({
+        namePath: [path[path.length - 1]],
+        type: "FIXED_OUTPUT_SCHEMA_TVF",
+        signature: {
+          argument: fn.argumentTypes.map((type, i) => ({
+            kind: "ARG_TYPE_FIXED",
+            type,
+            numOccurrences: 1,
+            options: { cardinality: "REQUIRED", argumentName: fn.argumentNames[i] },
+          })),
+          returnType: { kind: "ARG_TYPE_RELATION", numOccurrences: 1, options: { relationInputSchema: { column: fn.columns, isValueTable: false } } },
+          contextId: "0",
+        },
+      });
     }
   }
 }

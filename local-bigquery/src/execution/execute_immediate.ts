@@ -6,17 +6,11 @@
 import type { AstNode } from "../engine";
 import { typeOf, sqlTypeName } from "../engine/types";
 import { invalidQuery } from "../errors";
-import type { Field, ParameterType, QueryParameter, Value } from "../model";
+import type { QueryParameter, Value } from "../model";
 import { runStatements, type Frame, type ScriptState } from "./procedural";
+import { parameterTypeOf } from "./routine_types";
 import { evaluate, splitStatements, type ParsedStatement } from "./script";
 import { SqlText, rangeOf } from "./sql_text";
-
-/** The query parameter type of a value of `field`'s type. */
-export function parameterTypeOf(field: Pick<Field, "type" | "mode" | "fields">): ParameterType {
-  if (field.mode === "REPEATED") return { type: "ARRAY", arrayType: parameterTypeOf({ ...field, mode: "NULLABLE" }) };
-  if (field.type === "RECORD") return { type: "STRUCT", structTypes: (field.fields ?? []).map((f) => ({ name: f.name, type: parameterTypeOf(f) })) };
-  return { type: sqlTypeName(typeOf(field)) };
-}
 
 export async function executeImmediate(state: ScriptState, frame: Frame, statement: ParsedStatement): Promise<void> {
   const { node } = statement;

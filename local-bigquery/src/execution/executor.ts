@@ -37,6 +37,8 @@ export type StatementType =
   | "DROP_FUNCTION"
   | "CREATE_PROCEDURE"
   | "DROP_PROCEDURE"
+  | "CREATE_TABLE_FUNCTION"
+  | "DROP_TABLE_FUNCTION"
   | "SCRIPT";
 
 export interface ExecutionResult {

@@ -16,8 +16,9 @@ import { functionsFor } from "./routine_functions";
 import { callProcedure, createRoutine, dropRoutine, isRoutineStatement } from "./routines";
 import { assign, assignFromStruct, declare, evaluate, nestedStatementLists, type ParsedStatement } from "./script";
 import type { ScriptSession } from "./script_session";
-import type { SqlText} from "./sql_text";
+import type { SqlText } from "./sql_text";
 import { lineColumnOf, nodeKinds, rangeOf, withPositions } from "./sql_text";
+import { createTableFunction } from "./table_functions";
 import type { Deps } from "./statement_tables";
 import { RaisedError, caughtMessage, withSystemVariables, type CaughtError } from "./system_variables";
 import type { StatementScope } from "./table_names";
@@ -128,7 +129,11 @@ async function runOne(state: ScriptState, frame: Frame, statement: ParsedStateme
           if (kind === "astCallStatementNode") return callProcedure(state, f, statement);
           const create = kind === "astCreateFunctionStatementNode" || kind === "astCreateProcedureStatementNode";
           const result = await withPositions(text, frame.text, (o) => o + statement.range.start, () =>
-            create ? createRoutine(state, f, text, statement) : dropRoutine(state, f, statement),
+            kind === "astCreateTableFunctionStatementNode"
+              ? createTableFunction(state, f, text, statement)
+              : create
+                ? createRoutine(state, f, text, statement)
+                : dropRoutine(state, f, statement),
           );
           record(state, result);
         });
@@ -450,7 +455,10 @@ const LEAF_KINDS = new Set([
 export function isScript(statements: ParsedStatement[]): boolean {
   if (statements.length !== 1) return true;
   const kind = kindOf(statements[0].kinds);
-  return !LEAF_KINDS.has(kind) && kind !== "astCreateFunctionStatementNode" && kind !== "astDropFunctionStatementNode" && !isDropProcedure(statements[0]);
+  return !LEAF_KINDS.has(kind) && !SINGLE_DDL.has(kind) && !isDropProcedure(statements[0]);
 }
+
+/** Routine DDL that, alone in a request, is a statement of its own (CREATE PROCEDURE is a script: its body is one). */
+const SINGLE_DDL = new Set(["astCreateFunctionStatementNode", "astDropFunctionStatementNode", "astCreateTableFunctionStatementNode", "astDropTableFunctionStatementNode"]);
 
 const isDropProcedure = (s: ParsedStatement): boolean => kindOf(s.kinds) === "astDropStatementNode" && s.node.schemaObjectKind === "kProcedure";

@@ -8,7 +8,7 @@ import type { AstNode, Engine, EngineContext, EngineFunction } from "../engine";
 import { unsupported } from "../errors";
 import type { RoutineMeta, RoutineRef } from "../model";
 import type { Store } from "../storage/store";
-import { resolveRoutineName, routineKey, typeProto } from "./routine_types";
+import { resolveRoutineName, routineKey, routinePaths, typeProto } from "./routine_types";
 import type { ScriptSession } from "./script_session";
 import { pathSegments, walk } from "./sql_text";
 
@@ -66,16 +66,8 @@ export async function functionsFor(engine: Engine, store: Store, session: Script
   await visit(sql, projectId);
   for (const temp of session.tempFunctions.values()) await visit(`SELECT (${temp.definitionBody}\n)`, projectId);
   const temporary = [...session.tempFunctions.values()].map((r) => engineFunction(r, [[r.ref.routineId]]));
-  const persistent = [...found.values()].map((r) => engineFunction(r, pathsOf(r.ref, projectId)));
+  const persistent = [...found.values()].map((r) => engineFunction(r, routinePaths(r.ref, projectId)));
   return [...temporary, ...persistent];
-}
-
-/** Every way a statement may spell a persistent function's name. */
-function pathsOf(ref: RoutineRef, projectId: string): string[][] {
-  const { projectId: p, datasetId: d, routineId: r } = ref;
-  const paths = [[p, d, r], [`${p}.${d}.${r}`], [`${p}.${d}`, r], [p, `${d}.${r}`]];
-  if (p === projectId) paths.push([d, r], [`${d}.${r}`]);
-  return paths;
 }
 
 function engineFunction(routine: RoutineMeta, paths: string[][]): EngineFunction {

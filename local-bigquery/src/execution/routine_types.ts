@@ -1,7 +1,7 @@
 /** Routine types: the REST API's StandardSqlDataType <-> ZetaSQL's TypeProto, and routine names. */
-import type { TypeProto } from "../engine/types";
+import { sqlTypeName, typeOf, type TypeProto } from "../engine/types";
 import { invalidQuery } from "../errors";
-import type { RoutineRef, StandardSqlDataType } from "../model";
+import type { Field, ParameterType, RoutineRef, StandardSqlDataType, Value } from "../model";
 import type { StatementScope } from "./table_names";
 
 /** TypeProto kinds whose StandardSqlDataType name differs from the kind without its TYPE_ prefix. */
@@ -38,3 +38,48 @@ export function resolveRoutineName(segments: string[], scope: Pick<StatementScop
 }
 
 export const routineKey = (ref: RoutineRef): string => `${ref.projectId}.${ref.datasetId}.${ref.routineId}`;
+
+/** The query parameter type of a value of `field`'s type. */
+export function parameterTypeOf(field: Pick<Field, "type" | "mode" | "fields">): ParameterType {
+  if (field.mode === "REPEATED") return { type: "ARRAY", arrayType: parameterTypeOf({ ...field, mode: "NULLABLE" }) };
+  if (field.type === "RECORD") return { type: "STRUCT", structTypes: (field.fields ?? []).map((f) => ({ name: f.name, type: parameterTypeOf(f) })) };
+  return { type: sqlTypeName(typeOf(field)) };
+}
+
+/** Every way a statement may spell a routine's name (a project-less path only in its own project). */
+export function routinePaths(ref: RoutineRef, projectId: string): string[][] {
+  const { projectId: p, datasetId: d, routineId: r } = ref;
+  const paths = [[p, d, r], [`${p}.${d}.${r}`], [`${p}.${d}`, r], [p, `${d}.${r}`]];
+  if (p === projectId) paths.push([d, r], [`${d}.${r}`]);
+  return paths;
+}
+
+/** A GoogleSQL literal of a canonical value (model.ts's Value) of `field`'s type: exact, and valid where parameters are not (a view's body). */
+export function sqlLiteral(value: Value, field: Pick<Field, "type" | "mode" | "fields">): string {
+  const type = sqlTypeName(typeOf(field));
+  if (value === null) return `CAST(NULL AS ${type})`;
+  if (field.mode === "REPEATED") {
+    const element = { ...field, mode: "NULLABLE" as const };
+    return `${type}[${(value as Value[]).map((v) => sqlLiteral(v, element)).join(", ")}]`;
+  }
+  if (field.type === "RECORD") {
+    const fields = field.fields ?? [];
+    return `CAST(STRUCT(${(value as Value[]).map((v, i) => sqlLiteral(v, fields[i])).join(", ")}) AS ${type})`;
+  }
+  // JSON's escapes (\", \\, \n, \uXXXX) are GoogleSQL's too.
+  const text = JSON.stringify(value);
+  switch (field.type) {
+    case "STRING":
+      return text;
+    case "BOOLEAN":
+      return value === "true" ? "TRUE" : "FALSE";
+    case "TIMESTAMP":
+      return `TIMESTAMP_MICROS(${String(value)})`;
+    case "BYTES":
+      return `FROM_BASE64(${text})`;
+    case "JSON":
+      return `PARSE_JSON(${text})`;
+    default:
+      return `CAST(${text} AS ${type})`;
+  }
+}

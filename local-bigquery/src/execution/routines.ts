@@ -27,6 +27,8 @@ export function isRoutineStatement(kind: string, node: AstNode): boolean {
     kind === "astDropFunctionStatementNode" ||
     kind === "astCreateProcedureStatementNode" ||
     kind === "astCallStatementNode" ||
+    kind === "astCreateTableFunctionStatementNode" ||
+    kind === "astDropTableFunctionStatementNode" ||
     (kind === "astDropStatementNode" && node.schemaObjectKind === "kProcedure")
   );
 }
@@ -111,10 +113,16 @@ export async function createRoutine(state: ScriptState, frame: Frame, text: SqlT
 }
 
 /** DROP FUNCTION [IF EXISTS] and DROP PROCEDURE [IF EXISTS]. */
+const DROPS = {
+  astDropFunctionStatementNode: { what: "Function", statementType: "DROP_FUNCTION", routineType: "SCALAR_FUNCTION" },
+  astDropTableFunctionStatementNode: { what: "Table function", statementType: "DROP_TABLE_FUNCTION", routineType: "TABLE_VALUED_FUNCTION" },
+  astDropStatementNode: { what: "Procedure", statementType: "DROP_PROCEDURE", routineType: "PROCEDURE" },
+} as const;
+
 export async function dropRoutine(state: ScriptState, frame: Frame, statement: ParsedStatement): Promise<ExecutionResult> {
-  const isFunction = kindOf(statement) === "astDropFunctionStatementNode";
-  const what = isFunction ? "Function" : "Procedure";
-  const statementType = isFunction ? "DROP_FUNCTION" : "DROP_PROCEDURE";
+  const kind = kindOf(statement) as keyof typeof DROPS;
+  const isFunction = kind === "astDropFunctionStatementNode";
+  const { what, statementType, routineType: wanted } = DROPS[kind] ?? DROPS.astDropStatementNode;
   const segments = pathSegments(statement.node.name) ?? [];
   const ifExists = statement.node.isIfExists === true;
   if (isFunction && segments.length === 1 && state.session.tempFunctions.has(segments[0].toLowerCase())) {
@@ -123,7 +131,6 @@ export async function dropRoutine(state: ScriptState, frame: Frame, statement: P
   }
   const ref = resolveRoutineName(segments, frame.scope);
   const existing = state.deps.store.getRoutine(ref);
-  const wanted = isFunction ? "SCALAR_FUNCTION" : "PROCEDURE";
   if (!existing || existing.routineType !== wanted) {
     if (ifExists) return { statementType, totalBytesProcessed: 0, ddlTargetRoutine: ref, ddlOperationPerformed: "SKIP" };
     throw notFound(`Not found: ${what} ${label(ref)}`);

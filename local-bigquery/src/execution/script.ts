@@ -40,8 +40,6 @@ export async function splitStatements(engine: Engine, script: SqlText): Promise<
 /** Statement kinds the local BigQuery cannot run, by parse-tree kind, and how to say so. */
 const UNSUPPORTED: Record<string, string> = {
   astSystemVariableAssignmentNode: "SET of system variables (@@...)",
-  astCreateTableFunctionStatementNode: "CREATE TABLE FUNCTION",
-  astDropTableFunctionStatementNode: "DROP TABLE FUNCTION",
 };
 
 /** Kinds the executor runs (leaf statements and procedural ones). */
@@ -79,6 +77,8 @@ const SUPPORTED = new Set([
   "astDropFunctionStatementNode",
   "astCreateProcedureStatementNode",
   "astCallStatementNode",
+  "astCreateTableFunctionStatementNode",
+  "astDropTableFunctionStatementNode",
 ]);
 
 /** The statements nested in a procedural statement (blocks, branches, loop bodies, handlers). */

@@ -41,6 +41,7 @@ export function routineResource(r: RoutineMeta, full = true): Record<string, unk
   if (!full) return resource;
   if (r.arguments.length > 0) resource.arguments = r.arguments.map((a) => ({ ...a }));
   if (r.returnType) resource.returnType = r.returnType;
+  if (r.returnTableType) resource.returnTableType = r.returnTableType;
   resource.definitionBody = r.definitionBody;
   if (r.description !== undefined) resource.description = r.description;
   return resource;
