@@ -143,6 +143,24 @@ describe("executor: procedural language", () => {
     expect(await rows(script)).toEqual([["2", "test-project"]]);
   });
 
+  it("dry-runs a procedural script: every SQL statement validated, nothing run", async () => {
+    const before = (await h.cells("proc", "t")).length;
+    const script = "DECLARE n INT64 DEFAULT 2;\nIF n > 1 THEN\n  INSERT INTO proc.t (id) VALUES (n);\nELSE\n  SELECT n AS x;\nEND IF;\nWHILE FALSE DO DELETE FROM proc.t WHERE TRUE; END WHILE";
+    const result = await h.run(script, { dryRun: true });
+    expect(result.statementType).toBe("SCRIPT");
+    expect(await h.cells("proc", "t")).toHaveLength(before);
+    const error = await h.failure("IF TRUE THEN\n  SELECT nope;\nEND IF", { dryRun: true });
+    expect(error.message).toBe("Unrecognized name: nope at [2:10]");
+  });
+
+  it("stops a loop that never ends at the request's deadline, and still answers other requests meanwhile", async () => {
+    const looping = h.failure("LOOP\nEND LOOP", { timeoutMs: 1500 });
+    const other = await h.run("SELECT 1");
+    expect(other.rows).toEqual([["1"]]);
+    const error = await looping;
+    expect(error).toMatchObject({ reason: "timeout" });
+  });
+
   it("refuses JavaScript functions and table functions before anything runs", async () => {
     const before = (await h.cells("proc", "t")).length;
     const error = await h.failure("INSERT INTO proc.t (id) VALUES (1);\nCREATE TEMP FUNCTION f(x FLOAT64) RETURNS FLOAT64 LANGUAGE js AS 'return x';\nSELECT f(1)");

@@ -210,6 +210,14 @@ function checkDeadline(state: ScriptState): void {
   }
 }
 
+let iterations = 0;
+
+/** Each loop iteration: the deadline, and now and then a turn of the event loop (a loop of SET alone never waits on I/O). */
+async function nextIteration(state: ScriptState): Promise<void> {
+  checkDeadline(state);
+  if (++iterations % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+}
+
 // ---- blocks and handlers ----
 
 /** Errors that are the local BigQuery's own limits, not the script's: a handler must not hide them. */
@@ -356,7 +364,7 @@ async function runLoop(state: ScriptState, frame: Frame, node: AstNode, kind: st
   const self = asStatement(node);
   const until = (node.untilClause as AstNode | undefined)?.condition;
   for (;;) {
-    checkDeadline(state);
+    await nextIteration(state);
     if (kind === "astWhileStatementNode" && node.condition && !(await isTrue(state, frame, self, node.condition))) return undefined;
     const next = loopFlow(await runStatements(state, frame, listOf(node.body)), label);
     if (next === "break") return undefined;
@@ -380,7 +388,7 @@ async function runFor(state: ScriptState, frame: Frame, node: AstNode): Promise<
   const field: Field = { name, type: "RECORD", mode: "NULLABLE", fields: schema };
   try {
     for (const row of rows) {
-      checkDeadline(state);
+      await nextIteration(state);
       frame.scope.variables.set(key, { name, field, value: row as Value[] as Row });
       const next = loopFlow(await runStatements(state, frame, listOf(node.body)), label);
       if (next === "break") return undefined;
