@@ -143,6 +143,18 @@ describe("executor: procedural language", () => {
     expect(await rows(script)).toEqual([["2", "test-project"]]);
   });
 
+  it("refuses a misplaced DECLARE and a BREAK outside a loop before running anything", async () => {
+    const before = (await h.cells("proc", "t")).length;
+    const late = await h.failure("INSERT INTO proc.t (id) VALUES (1);\nDECLARE x INT64;");
+    expect(late.message).toBe("Variable declarations are allowed only at the start of a block or script at [2:1]");
+    const inBlock = await h.failure("BEGIN\n  INSERT INTO proc.t (id) VALUES (1);\n  DECLARE y INT64;\nEND");
+    expect(inBlock.message).toBe("Variable declarations are allowed only at the start of a block or script at [3:3]");
+    expect((await h.failure("INSERT INTO proc.t (id) VALUES (1);\nBREAK;")).message).toBe("BREAK is only allowed inside a loop at [2:1]");
+    expect((await h.failure("b: BEGIN\n  CONTINUE b;\nEND")).message).toBe("CONTINUE cannot refer to the label b of a block at [2:3]");
+    expect(await h.cells("proc", "t")).toHaveLength(before);
+    expect(await rows("b: BEGIN\n  LEAVE b;\n  SELECT 'no';\nEND;\nSELECT 'yes'")).toEqual([["yes"]]);
+  });
+
   it("dry-runs a procedural script: every SQL statement validated, nothing run", async () => {
     const before = (await h.cells("proc", "t")).length;
     const script = "DECLARE n INT64 DEFAULT 2;\nIF n > 1 THEN\n  INSERT INTO proc.t (id) VALUES (n);\nELSE\n  SELECT n AS x;\nEND IF;\nWHILE FALSE DO DELETE FROM proc.t WHERE TRUE; END WHILE";

@@ -142,6 +142,15 @@ END`);
     expect((await h.failure("SELECT * FROM fn.top('x')")).message).toBe("Not found: Table function test-project:fn.top");
   });
 
+  it("never lets a function's name clash with a built-in one (ZetaSQL's server would abort)", async () => {
+    const temp = await h.failure("CREATE TEMP FUNCTION concat(x INT64) AS (x);\nSELECT concat(1)");
+    expect(temp.message).toBe("concat is the name of a built-in function; give the temporary function another name");
+    await h.run("CREATE SCHEMA net");
+    await h.run("CREATE FUNCTION net.host(x STRING) AS (CONCAT('mine:', x))");
+    // net.host is BigQuery's NET.HOST; the dataset's function is reached fully qualified.
+    expect(await rows("SELECT net.host('http://a.com/x'), `test-project.net.host`('y')")).toEqual([["a.com", "mine:y"]]);
+  });
+
   it("deletes a dataset's routines with the dataset", async () => {
     await h.run("CREATE SCHEMA gone");
     await h.run("CREATE FUNCTION gone.f() AS (1)");

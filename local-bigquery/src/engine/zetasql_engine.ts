@@ -107,6 +107,8 @@ export interface Engine {
   prepareQuery(sql: string, context: EngineContext): Promise<Field[]>;
   evaluateQuery(sql: string, context: EngineContext): Promise<QueryOutput>;
   evaluateModify(sql: string, target: string, context: EngineContext): Promise<ModifiedRow[]>;
+  /** Names of ZetaSQL's built-in functions (lower case, `net.host` style): a catalog function of one of these names would collide. */
+  builtinFunctionNames(): Promise<ReadonlySet<string>>;
   /** The running ZetaSQL server's process id (diagnostics; tests kill it to prove recovery). */
   serverPid(): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -253,6 +255,21 @@ export class ZetaSqlEngine implements Engine {
       cells: (row.cell ?? []).map((cell, i) => fromValueProto(cell, types[i])),
       oldKey: (row.oldPrimaryKey ?? []).map((cell, i) => fromValueProto(cell, keyTypes[i])),
     }));
+  }
+
+  private builtins: Promise<ReadonlySet<string>> | undefined;
+
+  builtinFunctionNames(): Promise<ReadonlySet<string>> {
+    if (!this.builtins) {
+      this.builtins = this.language().then(async (languageOptions) => {
+        const response = await this.client.call<{ function?: { namePath?: string[] }[] }>("GetBuiltinFunctions", { languageOptions });
+        return new Set((response.function ?? []).map((f) => (f.namePath ?? []).join(".").toLowerCase()));
+      });
+      this.builtins.catch(() => {
+        this.builtins = undefined;
+      });
+    }
+    return this.builtins;
   }
 
   async serverPid(): Promise<number | undefined> {

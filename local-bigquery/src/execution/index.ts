@@ -15,6 +15,7 @@ import { dryRunStatements, finishScript, isScript, runStatements, type ScriptSta
 import { engineWithRoutines } from "./routine_functions";
 import { checkSupported, splitStatements, type ParsedStatement } from "./script";
 import { ScriptSession } from "./script_session";
+import { checkStructure } from "./script_structure";
 import { SqlText, nodeKinds } from "./sql_text";
 import type { Deps } from "./statement_tables";
 import type { EngineUse, StatementScope } from "./table_names";
@@ -37,6 +38,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
   const maximumBytesBilled = parseLimit(request.maximumBytesBilled);
   const statements = await splitStatements(runtime.engine, script);
   checkSupported(statements);
+  checkStructure(statements, script);
   const session = new ScriptSession(runtime.store, request.projectId);
   const scope: StatementScope = {
     projectId: request.projectId,

@@ -8,7 +8,7 @@ import type { AstNode, Engine, EngineContext, EngineFunction } from "../engine";
 import { unsupported } from "../errors";
 import type { RoutineMeta, RoutineRef } from "../model";
 import type { Store } from "../storage/store";
-import { resolveRoutineName, routineKey, routinePaths, typeProto } from "./routine_types";
+import { resolveRoutineName, routineKey, routinePaths, typeProto, withoutBuiltinClashes } from "./routine_types";
 import type { ScriptSession } from "./script_session";
 import { pathSegments, walk } from "./sql_text";
 
@@ -28,6 +28,7 @@ export function engineWithRoutines(engine: Engine, store: () => Store, session: 
     prepareQuery: async (sql, context) => engine.prepareQuery(sql, await withFunctions(sql, context)),
     evaluateQuery: async (sql, context) => engine.evaluateQuery(sql, await withFunctions(sql, context)),
     evaluateModify: async (sql, target, context) => engine.evaluateModify(sql, target, await withFunctions(sql, context)),
+    builtinFunctionNames: () => engine.builtinFunctionNames(),
     serverPid: () => engine.serverPid(),
     stop: () => engine.stop(),
   };
@@ -65,8 +66,9 @@ export async function functionsFor(engine: Engine, store: Store, session: Script
   };
   await visit(sql, projectId);
   for (const temp of session.tempFunctions.values()) await visit(`SELECT (${temp.definitionBody}\n)`, projectId);
+  const builtins = found.size > 0 ? await engine.builtinFunctionNames() : new Set<string>();
   const temporary = [...session.tempFunctions.values()].map((r) => engineFunction(r, [[r.ref.routineId]]));
-  const persistent = [...found.values()].map((r) => engineFunction(r, routinePaths(r.ref, projectId)));
+  const persistent = [...found.values()].map((r) => engineFunction(r, withoutBuiltinClashes(routinePaths(r.ref, projectId), builtins)));
   return [...temporary, ...persistent];
 }
 

@@ -83,3 +83,13 @@ export function sqlLiteral(value: Value, field: Pick<Field, "type" | "mode" | "f
       return `CAST(${text} AS ${type})`;
   }
 }
+
+/**
+ * The paths that do not clash with ZetaSQL's built-in functions in its catalog: a one-part name of a
+ * built-in (`net.host`), or a first part naming a built-in namespace (a nested catalog `net` makes
+ * ZetaSQL's server abort). Those spellings then mean the built-in, not the routine.
+ */
+export function withoutBuiltinClashes(paths: string[][], builtins: ReadonlySet<string>): string[][] {
+  const namespaces = new Set([...builtins].filter((n) => n.includes(".")).map((n) => n.split(".")[0]));
+  return paths.filter((p) => (p.length === 1 ? !builtins.has(p[0].toLowerCase()) : !namespaces.has(p[0].toLowerCase())));
+}

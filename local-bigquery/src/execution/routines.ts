@@ -16,7 +16,8 @@ import { optionValues, plainOption, stringOption } from "./ddl_options";
 import { runStatements, type Frame, type ScriptState } from "./procedural";
 import { functionsFor } from "./routine_functions";
 import { resolveRoutineName, standardSqlType, typeProto } from "./routine_types";
-import { evaluate, splitStatements, type ParsedStatement } from "./script";
+import { checkSupported, evaluate, splitStatements, type ParsedStatement } from "./script";
+import { checkStructure } from "./script_structure";
 import { SqlText, flatten, nodeKinds, pathSegments, rangeOf } from "./sql_text";
 
 const kindOf = (s: ParsedStatement): string => s.kinds[s.kinds.length - 1] ?? "";
@@ -94,6 +95,9 @@ export async function createRoutine(state: ScriptState, frame: Frame, text: SqlT
   if (temporary) {
     if (namePath.length !== 1 || namePath[0].includes(".")) throw invalidQuery(`Temporary function names must be a single identifier: ${namePath.join(".")}`);
     const name = namePath[0];
+    if ((await deps.engine.builtinFunctionNames()).has(name.toLowerCase())) {
+      throw invalidQuery(`${name} is the name of a built-in function; give the temporary function another name`);
+    }
     const exists = state.session.tempFunctions.has(name.toLowerCase());
     if (exists && mode.ifNotExists) return { statementType, totalBytesProcessed: 0, ddlOperationPerformed: "SKIP" };
     if (exists && !mode.replace) throw duplicate(`Already Exists: Function ${name}`);
@@ -173,6 +177,8 @@ export async function callProcedure(state: ScriptState, frame: Frame, statement:
   const body = new SqlText(procedure.definitionBody);
   const inner: Frame = { text: body, scope: { ...frame.scope, variables, params: [] } };
   const statements = await splitStatements(state.deps.engine, body);
+  checkSupported(statements);
+  checkStructure(statements, body);
   await runStatements(state, inner, statements.map((s) => s.ast));
 
   for (const { argument, variable } of outputs) {

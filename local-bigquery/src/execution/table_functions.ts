@@ -12,7 +12,7 @@ import { BigQueryError, invalidQuery, notFound, unsupported } from "../errors";
 import type { RoutineMeta, RoutineRef } from "../model";
 import type { ExecutionResult } from "./executor";
 import type { Frame, ScriptState } from "./procedural";
-import { resolveRoutineName, routinePaths, sqlLiteral, standardSqlType, typeProto } from "./routine_types";
+import { resolveRoutineName, routinePaths, sqlLiteral, standardSqlType, typeProto, withoutBuiltinClashes } from "./routine_types";
 import { RewrittenSql, SqlText, flatten, nodeKinds, pathSegments, rangeOf, walk, withPositions } from "./sql_text";
 import { loadTables, prepareStatement, type Deps } from "./statement_tables";
 import { datasetNotFound, type StatementScope } from "./table_names";
@@ -20,7 +20,8 @@ import { datasetNotFound, type StatementScope } from "./table_names";
 const label = (ref: RoutineRef): string => `${ref.projectId}:${ref.datasetId}.${ref.routineId}`;
 
 /** The table functions a body calls, as the analyser's catalog needs them. */
-function calledTableFunctions(deps: Deps, ast: AstNode, projectId: string): EngineTableFunction[] {
+async function calledTableFunctions(deps: Deps, ast: AstNode, projectId: string): Promise<EngineTableFunction[]> {
+  const builtins = await deps.engine.builtinFunctionNames();
   const found: EngineTableFunction[] = [];
   walk(ast, (node, key) => {
     if (key !== "astTvfNode") return;
@@ -35,7 +36,7 @@ function calledTableFunctions(deps: Deps, ast: AstNode, projectId: string): Engi
     const routine = deps.store.getRoutine(ref);
     if (routine?.routineType !== "TABLE_VALUED_FUNCTION") return;
     found.push({
-      paths: routinePaths(ref, projectId),
+      paths: withoutBuiltinClashes(routinePaths(ref, projectId), builtins),
       argumentNames: routine.arguments.map((a) => a.name),
       argumentTypes: routine.arguments.map((a) => typeProto(a.dataType ?? { typeKind: "STRING" })),
       columns: (routine.returnTableType?.columns ?? []).map((c) => ({ name: c.name, type: typeProto(c.type) })),
@@ -62,8 +63,9 @@ export async function createTableFunction(state: ScriptState, frame: Frame, text
   const scope: StatementScope = { ...frame.scope, projectId: ref.projectId, defaultDataset: undefined };
   const prepared = await prepareStatement(deps, scope, text, ast, { namesFrom: text.slice(bodyRange), inlineTableFunctions: false });
   const tables = await loadTables(deps, prepared.uses, { content: false });
+  const tableFunctions = await calledTableFunctions(deps, ast, ref.projectId);
   const resolved = await withPositions(new SqlText(prepared.sql), text, (o) => prepared.rewritten.locate(o), () =>
-    deps.engine.analyze(prepared.sql, { tables, tableFunctions: calledTableFunctions(deps, ast, ref.projectId), recordParseLocations: true }),
+    deps.engine.analyze(prepared.sql, { tables, tableFunctions, recordParseLocations: true }),
   );
   const stmt = flatten(nodeKinds(resolved).node);
   const names = (stmt.argumentNameList as string[] | undefined) ?? [];
