@@ -161,6 +161,8 @@ describe("executor: procedural language", () => {
     const result = await h.run(script, { dryRun: true });
     expect(result.statementType).toBe("SCRIPT");
     expect(await h.cells("proc", "t")).toHaveLength(before);
+    const withFunction = await h.run("CREATE TEMP FUNCTION f(x INT64) AS (x + 1);\nSELECT f(1) AS y", { dryRun: true });
+    expect(withFunction.schema?.map((f) => f.name)).toEqual(["y"]);
     const error = await h.failure("IF TRUE THEN\n  SELECT nope;\nEND IF", { dryRun: true });
     expect(error.message).toBe("Unrecognized name: nope at [2:10]");
   });

@@ -424,8 +424,8 @@ export async function finishScript(state: ScriptState): Promise<void> {
 // ---- dry runs ----
 
 /**
- * A dry run validates each SQL statement, branches and loop bodies once each, in text order; it
- * evaluates DECLARE (for the variables' types) and nothing else.
+ * A dry run validates each SQL statement and routine DDL, branches and loop bodies once each, in
+ * text order; it evaluates DECLARE (for the variables' types) and nothing else.
  */
 export async function dryRunStatements(state: ScriptState, frame: Frame, list: AstNode[]): Promise<void> {
   for (const statement of list) {
@@ -441,6 +441,9 @@ export async function dryRunStatements(state: ScriptState, frame: Frame, list: A
       await variables(state, frame, parsed, kind);
     } else if (LEAF_KINDS.has(kind)) {
       await leaf(state, frame, parsed);
+    } else if (isRoutineStatement(kind, node) && kind !== "astCallStatementNode") {
+      // Validated, and a temporary function is known to the statements after it; nothing is stored.
+      await runOne(state, frame, parsed);
     }
   }
 }

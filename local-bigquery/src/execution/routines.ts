@@ -101,7 +101,8 @@ export async function createRoutine(state: ScriptState, frame: Frame, text: SqlT
     const exists = state.session.tempFunctions.has(name.toLowerCase());
     if (exists && mode.ifNotExists) return { statementType, totalBytesProcessed: 0, ddlOperationPerformed: "SKIP" };
     if (exists && !mode.replace) throw duplicate(`Already Exists: Function ${name}`);
-    if (!state.opts.dryRun) state.session.tempFunctions.set(name.toLowerCase(), meta({ projectId: "", datasetId: "", routineId: name }));
+    // Also in a dry run: the script's later statements are validated against it; it ends with the request anyway.
+    state.session.tempFunctions.set(name.toLowerCase(), meta({ projectId: "", datasetId: "", routineId: name }));
     return { statementType, totalBytesProcessed: 0, ddlOperationPerformed: exists ? "REPLACE" : "CREATE" };
   }
   const ref = resolveRoutineName(namePath, frame.scope);
