@@ -81,9 +81,21 @@ describe("executor: functions and procedures", () => {
     expect(error.message).toBe("The local BigQuery cannot run JavaScript user-defined functions (fn.js_double); rewrite it as a SQL function");
   });
 
-  it("refuses SQL functions whose body reads tables", async () => {
-    const error = await h.failure("CREATE TEMP FUNCTION c() AS ((SELECT COUNT(*) FROM fn.nums));\nSELECT c()");
-    expect(error.message).toMatch(/^The local BigQuery cannot run SQL functions whose body reads tables \(fn\.nums\)/);
+  it("runs SQL functions whose body reads tables (a persistent one's names resolve in its own project, never the default dataset)", async () => {
+    const temp = "CREATE TEMP FUNCTION how_many(lo INT64) AS ((SELECT COUNT(*) FROM fn.nums WHERE n >= lo));\nSELECT how_many(2), how_many(3)";
+    expect(await rows(temp)).toEqual([["2", "1"]]);
+    await h.run("CREATE TABLE fn.rates (code STRING, rate NUMERIC)");
+    await h.run("INSERT INTO fn.rates VALUES ('EUR', 1.5), ('USD', 1)");
+    await h.run("CREATE FUNCTION fn.convert(amount NUMERIC, cur STRING) AS (amount * (SELECT rate FROM fn.rates WHERE code = cur))");
+    expect(await rows("SELECT fn.convert(10, 'EUR'), fn.convert(10, 'XXX')")).toEqual([["15", null]]);
+    // Also in DML, and called where the default dataset has a table of the same name.
+    await h.run("CREATE SCHEMA other");
+    await h.run("CREATE TABLE other.rates (code STRING, rate NUMERIC)");
+    await h.run("CREATE TABLE other.prices (p NUMERIC)");
+    await h.run("INSERT INTO other.prices SELECT fn.convert(2, 'EUR')", { defaultDataset: { projectId: "test-project", datasetId: "other" } });
+    expect(await h.cells("other", "prices")).toEqual([["3"]]);
+    const unqualified = await h.failure("CREATE FUNCTION fn.bad() AS ((SELECT COUNT(*) FROM nums))", { defaultDataset: { projectId: "test-project", datasetId: "fn" } });
+    expect(unqualified.message).toMatch(/must be qualified with a dataset/);
   });
 
   it("calls procedures with IN, OUT and INOUT arguments, each in a scope of its own", async () => {

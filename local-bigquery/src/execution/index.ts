@@ -50,7 +50,7 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
     engines: [],
     tempTables: session.tempTables,
   };
-  const deps: Runtime = { ...runtime, engine: engineWithRoutines(runtime.engine, () => state.deps.store, session, request.projectId) };
+  const deps: Runtime = { ...runtime, engine: engineWithRoutines(runtime.engine, () => state.deps.store, session, scope) };
   const state: ScriptState = {
     deps,
     base: deps,

@@ -9,25 +9,44 @@ import { unsupported } from "../errors";
 import type { RoutineMeta, RoutineRef } from "../model";
 import type { Store } from "../storage/store";
 import { resolveRoutineName, routineKey, routinePaths, typeProto, withoutBuiltinClashes } from "./routine_types";
+import { ResultCache } from "./result_cache";
 import type { ScriptSession } from "./script_session";
-import { pathSegments, walk } from "./sql_text";
+import { SqlText, pathSegments, walk } from "./sql_text";
+import { loadTables, prepareStatement, type Deps, type TableUse } from "./statement_tables";
+import type { StatementScope } from "./table_names";
 
 /** Calls of a dotted name: `ds.f(`, `` `p.ds.f`( ``, `p.ds.f (`. Cheap test before parsing. */
 const DOTTED_CALL = /[\w`]\s*\.\s*`?[A-Za-z_][\w]*`?\s*\(/;
 
-export function engineWithRoutines(engine: Engine, store: () => Store, session: ScriptSession, projectId: string): Engine {
-  const withFunctions = async (sql: string, context: EngineContext): Promise<EngineContext> => {
-    const functions = await functionsFor(engine, store(), session, sql, projectId);
-    return functions.length === 0 ? context : { ...context, functions };
+/** The functions a statement may call, and the tables their bodies read (names as the statement's catalog holds them). */
+export interface RoutineCatalog {
+  functions: EngineFunction[];
+  uses: TableUse[];
+}
+
+export function engineWithRoutines(
+  engine: Engine,
+  store: () => Store,
+  session: ScriptSession,
+  scope: Pick<StatementScope, "projectId" | "defaultDataset">,
+): Engine {
+  const withFunctions = async (sql: string, context: EngineContext, rows: boolean): Promise<EngineContext> => {
+    const catalog = await routineCatalog(engine, store(), session, sql, scope);
+    if (catalog.functions.length === 0) return context;
+    // Tables a function body reads and the statement does not: the evaluator needs their rows too.
+    const have = new Set((context.tables ?? []).map((t) => t.name));
+    const extra = catalog.uses.filter((u) => !have.has(u.engineName));
+    const tables = extra.length === 0 ? [] : await loadTables({ store: store(), engine, cache: new ResultCache() }, extra, { content: rows });
+    return { ...context, functions: catalog.functions, tables: [...(context.tables ?? []), ...tables] };
   };
   return {
     parse: (sql) => engine.parse(sql),
     parseNext: (script, position) => engine.parseNext(script, position),
     extractTableNames: (sql) => engine.extractTableNames(sql),
-    analyze: async (sql, context) => engine.analyze(sql, await withFunctions(sql, context)),
-    prepareQuery: async (sql, context) => engine.prepareQuery(sql, await withFunctions(sql, context)),
-    evaluateQuery: async (sql, context) => engine.evaluateQuery(sql, await withFunctions(sql, context)),
-    evaluateModify: async (sql, target, context) => engine.evaluateModify(sql, target, await withFunctions(sql, context)),
+    analyze: async (sql, context) => engine.analyze(sql, await withFunctions(sql, context, false)),
+    prepareQuery: async (sql, context) => engine.prepareQuery(sql, await withFunctions(sql, context, false)),
+    evaluateQuery: async (sql, context) => engine.evaluateQuery(sql, await withFunctions(sql, context, true)),
+    evaluateModify: async (sql, target, context) => engine.evaluateModify(sql, target, await withFunctions(sql, context, true)),
     builtinFunctionNames: () => engine.builtinFunctionNames(),
     serverPid: () => engine.serverPid(),
     stop: () => engine.stop(),
@@ -36,6 +55,17 @@ export function engineWithRoutines(engine: Engine, store: () => Store, session: 
 
 /** The functions a statement may call: every temporary one, and the persistent ones it names, transitively. */
 export async function functionsFor(engine: Engine, store: Store, session: ScriptSession, sql: string, projectId: string): Promise<EngineFunction[]> {
+  return (await routineCatalog(engine, store, session, sql, { projectId })).functions;
+}
+
+export async function routineCatalog(
+  engine: Engine,
+  store: Store,
+  session: ScriptSession,
+  sql: string,
+  scope: Pick<StatementScope, "projectId" | "defaultDataset">,
+): Promise<RoutineCatalog> {
+  const { projectId } = scope;
   const found = new Map<string, RoutineMeta>();
   const visit = async (text: string, project: string): Promise<void> => {
     if (!DOTTED_CALL.test(text)) return;
@@ -67,21 +97,46 @@ export async function functionsFor(engine: Engine, store: Store, session: Script
   await visit(sql, projectId);
   for (const temp of session.tempFunctions.values()) await visit(`SELECT (${temp.definitionBody}\n)`, projectId);
   const builtins = found.size > 0 ? await engine.builtinFunctionNames() : new Set<string>();
-  const temporary = [...session.tempFunctions.values()].map((r) => engineFunction(r, [[r.ref.routineId]]));
-  const persistent = [...found.values()].map((r) => engineFunction(r, withoutBuiltinClashes(routinePaths(r.ref, projectId), builtins)));
-  return [...temporary, ...persistent];
+  const uses = new Map<string, TableUse>();
+  const deps: Deps = { store, engine, cache: new ResultCache() };
+  const functions: EngineFunction[] = [];
+  for (const r of session.tempFunctions.values()) {
+    functions.push(await engineFunction(deps, r, [[r.ref.routineId]], scope, uses));
+  }
+  for (const r of found.values()) {
+    // A persistent function's body, like a view's, names tables of its own project, never the default dataset.
+    functions.push(await engineFunction(deps, r, withoutBuiltinClashes(routinePaths(r.ref, projectId), builtins), { projectId: r.ref.projectId }, uses));
+  }
+  return { functions, uses: [...uses.values()] };
 }
 
-function engineFunction(routine: RoutineMeta, paths: string[][]): EngineFunction {
+const BODY_PREFIX = "SELECT (";
+const BODY_SUFFIX = "\n)";
+
+/** A routine as ZetaSQL's catalog takes it; the tables its body reads, renamed as the catalog holds them, join `uses`. */
+async function engineFunction(
+  deps: Deps,
+  routine: RoutineMeta,
+  paths: string[][],
+  scope: Pick<StatementScope, "projectId" | "defaultDataset">,
+  uses: Map<string, TableUse>,
+): Promise<EngineFunction> {
   if (routine.language !== "SQL") {
     const name = routine.ref.datasetId ? `${routine.ref.datasetId}.${routine.ref.routineId}` : routine.ref.routineId;
     throw unsupported(`The local BigQuery cannot run JavaScript user-defined functions (${name}); rewrite it as a SQL function`);
+  }
+  let body = routine.definitionBody;
+  const sql = `${BODY_PREFIX}${body}${BODY_SUFFIX}`;
+  if ((await deps.engine.extractTableNames(sql)).length > 0) {
+    const prepared = await prepareStatement(deps, { ...scope, params: [], variables: new Map() }, new SqlText(sql), await deps.engine.parse(sql));
+    body = prepared.sql.slice(BODY_PREFIX.length, prepared.sql.length - BODY_SUFFIX.length);
+    for (const use of prepared.uses) uses.set(use.engineName, use);
   }
   return {
     paths,
     argumentNames: routine.arguments.map((a) => a.name),
     argumentTypes: routine.arguments.map((a) => (a.argumentKind === "ANY_TYPE" || !a.dataType ? undefined : typeProto(a.dataType))),
     returnType: routine.returnType ? typeProto(routine.returnType) : undefined,
-    body: routine.definitionBody,
+    body,
   };
 }

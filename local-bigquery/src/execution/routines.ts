@@ -18,7 +18,8 @@ import { functionsFor } from "./routine_functions";
 import { resolveRoutineName, standardSqlType, typeProto } from "./routine_types";
 import { checkSupported, evaluate, splitStatements, type ParsedStatement } from "./script";
 import { checkStructure } from "./script_structure";
-import { SqlText, flatten, nodeKinds, pathSegments, rangeOf } from "./sql_text";
+import { SqlText, flatten, nodeKinds, pathSegments, rangeOf, withPositions } from "./sql_text";
+import { loadTables, prepareStatement } from "./statement_tables";
 
 const kindOf = (s: ParsedStatement): string => s.kinds[s.kinds.length - 1] ?? "";
 
@@ -60,17 +61,21 @@ function routineArguments(resolved: AstNode): RoutineArgument[] {
 export async function createRoutine(state: ScriptState, frame: Frame, text: SqlText, statement: ParsedStatement): Promise<ExecutionResult> {
   const isFunction = kindOf(statement) === "astCreateFunctionStatementNode";
   const { deps } = state;
-  if (isFunction) {
-    const body = rangeOf((statement.node.sqlFunctionBody as AstNode | undefined)?.expression);
-    if (body) {
-      const names = await deps.engine.extractTableNames(`SELECT (${frame.text.slice(body)}\n)`);
-      if (names.length > 0) {
-        throw unsupported(`The local BigQuery cannot run SQL functions whose body reads tables (${names.map((n) => n.join(".")).join(", ")})`);
-      }
-    }
-  }
   const functions = await functionsFor(deps.engine, deps.store, state.session, text.text, frame.scope.projectId);
-  const resolved = flatten(nodeKinds((await deps.engine.analyze(text.text, { functions })) as AstNode).node);
+  // A SQL function's body may read tables: ZetaSQL sees them (renamed as its catalog holds them) to analyse it.
+  // Those of a persistent one, like a view's, are in its own project and never in the default dataset.
+  const body = isFunction ? rangeOf((statement.node.sqlFunctionBody as AstNode | undefined)?.expression) : undefined;
+  const bodyText = body ? frame.text.slice(body) : undefined;
+  const scope = statement.node.scope === "TEMPORARY" ? frame.scope : { ...frame.scope, defaultDataset: undefined };
+  const prepared = await prepareStatement(deps, scope, text, await deps.engine.parse(text.text), { namesFrom: bodyText ? `SELECT (${bodyText}\n)` : "" });
+  const tables = await loadTables(deps, prepared.uses, { content: false });
+  const resolved = flatten(
+    nodeKinds(
+      (await withPositions(new SqlText(prepared.sql), text, (o) => prepared.rewritten.locate(o), () =>
+        deps.engine.analyze(prepared.sql, { functions, tables }),
+      )) as AstNode,
+    ).node,
+  );
   const namePath = (resolved.namePath as string[] | undefined) ?? [];
   const temporary = resolved.createScope === "CREATE_TEMP";
   const mode = { replace: resolved.createMode === "CREATE_OR_REPLACE", ifNotExists: resolved.createMode === "CREATE_IF_NOT_EXISTS" };
@@ -84,7 +89,8 @@ export async function createRoutine(state: ScriptState, frame: Frame, text: SqlT
     language: language === "JS" || language === "JAVASCRIPT" ? "JAVASCRIPT" : "SQL",
     arguments: routineArguments(resolved),
     returnType: isFunction && resolved.hasExplicitReturnType && resolved.returnType ? standardSqlType(resolved.returnType as TypeProto) : undefined,
-    definitionBody: String((isFunction ? resolved.code : resolved.procedureBody) ?? ""),
+    // The body as written (ZetaSQL's copy has the catalog's table names).
+    definitionBody: String((isFunction ? (language === "SQL" && bodyText !== undefined ? bodyText : resolved.code) : resolved.procedureBody) ?? ""),
     description: stringOption(options, "description"),
     options: Object.keys(others).length > 0 ? others : undefined,
     creationTime: now,
