@@ -169,3 +169,50 @@ export interface ParameterType {
 
 export const tableName = (ref: TableRef): string => `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
 export const datasetName = (ref: DatasetRef): string => `${ref.projectId}.${ref.datasetId}`;
+
+export interface RoutineRef {
+  projectId: string;
+  datasetId: string;
+  routineId: string;
+}
+
+/** A type as the routines REST API spells it (StandardSqlDataType): INT64, ARRAY with its element, STRUCT with its fields. */
+export interface StandardSqlDataType {
+  typeKind: string;
+  arrayElementType?: StandardSqlDataType;
+  structType?: { fields: { name?: string; type: StandardSqlDataType }[] };
+}
+
+export interface RoutineArgument {
+  name: string;
+  /** ANY_TYPE: a templated argument of a SQL function (no dataType). */
+  argumentKind?: "FIXED_TYPE" | "ANY_TYPE";
+  /** Procedures only. */
+  mode?: "IN" | "OUT" | "INOUT";
+  dataType?: StandardSqlDataType;
+}
+
+/** A function or procedure of a dataset, as BigQuery's Routine resource describes it. */
+export interface RoutineMeta {
+  ref: RoutineRef;
+  routineType: "SCALAR_FUNCTION" | "PROCEDURE" | "TABLE_VALUED_FUNCTION";
+  language: "SQL" | "JAVASCRIPT";
+  arguments: RoutineArgument[];
+  /** Absent: the body's type (SQL functions without RETURNS). */
+  returnType?: StandardSqlDataType;
+  /** A table function's output columns. */
+  returnTableType?: { columns: { name: string; type: StandardSqlDataType }[] };
+  /** A function's body expression, a table function's query, or a procedure's BEGIN ... END. */
+  definitionBody: string;
+  /**
+   * Where a table function's body reads its arguments (byte offsets in definitionBody, found by
+   * ZetaSQL's analysis): each call substitutes its argument values there. Not part of the REST resource.
+   */
+  argumentReferences?: { argument: number; start: number; end: number }[];
+  description?: string;
+  /** Other OPTIONS(...) as given. */
+  options?: Record<string, unknown>;
+  /** Epoch milliseconds. */
+  creationTime: number;
+  lastModifiedTime: number;
+}

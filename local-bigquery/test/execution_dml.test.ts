@@ -167,6 +167,16 @@ when not matched then
       expect((await h.run("SELECT COUNT(*) FROM ecommerce_orders.orders_inc WHERE order_status = 'PLACED'")).rows).toEqual([["2"]]);
     });
 
+    it("reads an unqualified name in a NOT MATCHED BY SOURCE condition as the target's, BY TARGET as the source's", async () => {
+      // Both sides have order_id and order_status; each condition sees one side only, as in BigQuery.
+      await h.run(`MERGE ecommerce_orders.orders_inc T
+USING (SELECT 'C' AS order_id, 'PLACED' AS order_status, CURRENT_TIMESTAMP() AS ingested_at UNION ALL SELECT 'D', 'OTHER', CURRENT_TIMESTAMP()) S
+ON FALSE
+WHEN NOT MATCHED BY SOURCE AND order_id = 'A' THEN DELETE
+WHEN NOT MATCHED BY TARGET AND order_status = 'PLACED' THEN INSERT ROW`);
+      expect((await h.cells("ecommerce_orders", "orders_inc")).map((r) => r[0]).sort()).toEqual(["B", "C"]);
+    });
+
     it("enforces REQUIRED columns and reports analysis errors at their position", async () => {
       const required = await h.failure(`MERGE ecommerce_orders.orders_raw T USING (SELECT 'N' AS id) S ON FALSE
         WHEN NOT MATCHED THEN INSERT (order_id) VALUES (id)`);

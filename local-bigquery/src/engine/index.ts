@@ -9,6 +9,8 @@ export type {
   EngineColumn,
   EngineConstant,
   EngineContext,
+  EngineFunction,
+  EngineTableFunction,
   EngineTable,
   ModifiedRow,
   QueryOutput,

@@ -40,9 +40,40 @@ export interface EngineConstant {
   value: Value;
 }
 
+/**
+ * A SQL user-defined function, handed to ZetaSQL as a templated SQL function: its body is
+ * analysed at each call with the argument types, and ZetaSQL's inliner replaces the call by the
+ * body (so both the DuckDB compiler and the reference evaluator see plain SQL).
+ */
+export interface EngineFunction {
+  /** The names it is called by: [name] (temporary), or [dataset, name] and [project, dataset, name] through nested catalogs, or one dotted identifier. */
+  paths: string[][];
+  argumentNames: string[];
+  /** One per argument; undefined: ANY TYPE. */
+  argumentTypes: (TypeProto | undefined)[];
+  /** Absent: the body's type. */
+  returnType?: TypeProto;
+  /** The body expression's SQL. */
+  body: string;
+}
+
+/** A table function known by its signature and output columns only (analysing a body that calls it). */
+export interface EngineTableFunction {
+  paths: string[][];
+  argumentNames: string[];
+  argumentTypes: TypeProto[];
+  columns: { name: string; type: TypeProto }[];
+}
+
 /** What a statement can see: tables, named constants (script variables) and query parameters. */
 export interface EngineContext {
   tables?: EngineTable[];
+  /** SQL user-defined functions the statement may call. */
+  functions?: EngineFunction[];
+  /** Table functions the statement may call (analysis only). */
+  tableFunctions?: EngineTableFunction[];
+  /** Resolved nodes carry the location of the text they come from (argument references of a table function's body). */
+  recordParseLocations?: boolean;
   constants?: EngineConstant[];
   params?: QueryParameter[];
   deadlineMs?: number;
@@ -76,6 +107,8 @@ export interface Engine {
   prepareQuery(sql: string, context: EngineContext): Promise<Field[]>;
   evaluateQuery(sql: string, context: EngineContext): Promise<QueryOutput>;
   evaluateModify(sql: string, target: string, context: EngineContext): Promise<ModifiedRow[]>;
+  /** Names of ZetaSQL's built-in functions (lower case, `net.host` style): a catalog function of one of these names would collide. */
+  builtinFunctionNames(): Promise<ReadonlySet<string>>;
   /** The running ZetaSQL server's process id (diagnostics; tests kill it to prove recovery). */
   serverPid(): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -224,6 +257,21 @@ export class ZetaSqlEngine implements Engine {
     }));
   }
 
+  private builtins: Promise<ReadonlySet<string>> | undefined;
+
+  builtinFunctionNames(): Promise<ReadonlySet<string>> {
+    if (!this.builtins) {
+      this.builtins = this.language().then(async (languageOptions) => {
+        const response = await this.client.call<{ function?: { namePath?: string[] }[] }>("GetBuiltinFunctions", { languageOptions });
+        return new Set((response.function ?? []).map((f) => (f.namePath ?? []).join(".").toLowerCase()));
+      });
+      this.builtins.catch(() => {
+        this.builtins = undefined;
+      });
+    }
+    return this.builtins;
+  }
+
   async serverPid(): Promise<number | undefined> {
     return (await this.process.server()).process.pid;
   }
@@ -267,7 +315,7 @@ export class ZetaSqlEngine implements Engine {
     if (positional) options.positionalQueryParameters = paramTypes;
     else options.queryParameters = params.map((p, i) => ({ name: p.name, type: paramTypes[i] }));
     const tables = context.tables ?? [];
-    const simpleCatalog = {
+    const simpleCatalog: CatalogProto & Record<string, unknown> = {
       name: "",
       builtinFunctionOptions: { languageOptions: language },
       table: tables.map((t) => ({
@@ -281,12 +329,104 @@ export class ZetaSqlEngine implements Engine {
         value: toValueProto(c.value, typeOf(c.field)),
       })),
     };
+    if (context.functions && context.functions.length > 0) {
+      addFunctions(simpleCatalog, context.functions);
+      options.enabledRewrites = [...DEFAULT_REWRITES, "REWRITE_INLINE_SQL_FUNCTIONS"];
+    }
+    if (context.tableFunctions && context.tableFunctions.length > 0) addTableFunctions(simpleCatalog, context.tableFunctions);
+    if (context.recordParseLocations) options.parseLocationRecordType = "PARSE_LOCATION_RECORD_CODE_SEARCH";
     const request: Record<string, unknown> = { sql, options, simpleCatalog };
     if (params.length > 0) {
       request.params = params.map((p, i) => ({ name: p.name ?? "", value: paramValue(p, paramTypes[i]) }));
     }
     return request;
   }
+}
+
+/** ZetaSQL's default rewrites (options.proto), which an explicit list replaces. */
+const DEFAULT_REWRITES = [
+  "REWRITE_FLATTEN",
+  "REWRITE_PROTO_MAP_FNS",
+  "REWRITE_ARRAY_FILTER_TRANSFORM",
+  "REWRITE_UNPIVOT",
+  "REWRITE_PIVOT",
+  "REWRITE_ARRAY_INCLUDES",
+  "REWRITE_TYPEOF_FUNCTION",
+  "REWRITE_WITH_EXPR",
+  "REWRITE_NULLIFERROR_FUNCTION",
+  "REWRITE_LIKE_ANY_ALL",
+  "REWRITE_BUILTIN_FUNCTION_INLINER",
+  "REWRITE_INLINE_SQL_VIEWS",
+  "REWRITE_SET_OPERATION_CORRESPONDING",
+  "REWRITE_GROUPING_SET",
+];
+
+interface CatalogProto {
+  name: string;
+  catalog?: CatalogProto[];
+  customFunction?: Record<string, unknown>[];
+  customTvf?: Record<string, unknown>[];
+}
+
+/** The catalog a path's last segment lives in (the others name nested catalogs, created as needed). */
+function catalogOf(root: CatalogProto, path: string[]): CatalogProto {
+  let catalog = root;
+  for (const segment of path.slice(0, -1)) {
+    catalog.catalog ??= [];
+    let next = catalog.catalog.find((c) => c.name === segment);
+    if (!next) catalog.catalog.push((next = { name: segment }));
+    catalog = next;
+  }
+  return catalog;
+}
+
+/** Adds each function under each of its paths. */
+function addFunctions(root: CatalogProto, functions: EngineFunction[]): void {
+  for (const fn of functions) for (const path of fn.paths) (catalogOf(root, path).customFunction ??= []).push(functionProto(path, fn));
+}
+
+function addTableFunctions(root: CatalogProto, functions: EngineTableFunction[]): void {
+  for (const fn of functions) {
+    for (const path of fn.paths) {
+      (catalogOf(root, path).customTvf ??= []).push({
+        namePath: [path[path.length - 1]],
+        type: "FIXED_OUTPUT_SCHEMA_TVF",
+        signature: {
+          argument: fn.argumentTypes.map((type, i) => ({
+            kind: "ARG_TYPE_FIXED",
+            type,
+            numOccurrences: 1,
+            options: { cardinality: "REQUIRED", argumentName: fn.argumentNames[i] },
+          })),
+          returnType: { kind: "ARG_TYPE_RELATION", numOccurrences: 1, options: { relationInputSchema: { column: fn.columns, isValueTable: false } } },
+          contextId: "0",
+        },
+      });
+    }
+  }
+}
+
+function functionProto(path: string[], fn: EngineFunction): Record<string, unknown> {
+  const argument = fn.argumentTypes.map((type, i) => ({
+    kind: type ? "ARG_TYPE_FIXED" : "ARG_TYPE_ARBITRARY",
+    ...(type ? { type } : {}),
+    numOccurrences: 1,
+    options: { cardinality: "REQUIRED", argumentName: fn.argumentNames[i], namedArgumentKind: "POSITIONAL_ONLY" },
+  }));
+  return {
+    namePath: [path[path.length - 1]],
+    group: "Templated_SQL_Function",
+    mode: "SCALAR",
+    signature: [
+      {
+        argument,
+        returnType: fn.returnType ? { kind: "ARG_TYPE_FIXED", type: fn.returnType, numOccurrences: 1 } : { kind: "ARG_TYPE_ARBITRARY", numOccurrences: 1 },
+        contextId: "0",
+      },
+    ],
+    parseResumeLocation: { input: fn.body, bytePosition: 0 },
+    templatedSqlFunctionArgumentName: fn.argumentNames,
+  };
 }
 
 /** Field numbers of table_content in EvaluateQueryRequest and EvaluateModifyRequest. */

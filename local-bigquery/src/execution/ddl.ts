@@ -90,8 +90,9 @@ export async function createTableOrView(
   if (kinds.some((k) => /Snapshot|External|Function|Procedure|Model/i.test(k))) {
     throw unsupported(`The local BigQuery cannot run this statement (${kinds[kinds.length - 1].replace(/^ast|Node$/g, "")})`);
   }
-  if (astNode.scope === "TEMPORARY") {
-    throw unsupported("The local BigQuery does not support temporary tables; create a regular table and drop it afterwards");
+  // A script registers a temporary table's name (script_session.ts) before this runs.
+  if (astNode.scope === "TEMPORARY" && !requestScope.tempTables?.has(String(pathSegments(astNode.name)?.[0]))) {
+    throw unsupported("The local BigQuery does not support temporary tables here; create a regular table and drop it afterwards");
   }
   const nameSegments = pathSegments(astNode.name) ?? [];
   const ref = resolveTableName(nameSegments, requestScope);

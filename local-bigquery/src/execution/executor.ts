@@ -1,4 +1,4 @@
-import type { DatasetRef, Field, QueryParameter, Row, TableRef } from "../model";
+import type { DatasetRef, Field, QueryParameter, RoutineRef, Row, TableRef } from "../model";
 import type { Destination } from "./destination";
 
 /** One query job's SQL and settings, decoded from jobs.insert or jobs.query. */
@@ -42,6 +42,12 @@ export type StatementType =
   | "DROP_SCHEMA"
   | "ALTER_TABLE"
   | "EXPORT_DATA"
+  | "CREATE_FUNCTION"
+  | "DROP_FUNCTION"
+  | "CREATE_PROCEDURE"
+  | "DROP_PROCEDURE"
+  | "CREATE_TABLE_FUNCTION"
+  | "DROP_TABLE_FUNCTION"
   | "SCRIPT";
 
 /** BigQuery's ddlOperationPerformed values. */
@@ -67,6 +73,8 @@ export interface ExecutionResult {
    * (its job's results have this schema and no rows), the target table of a dry-run DML statement.
    */
   ddlSchema?: Field[];
+  /** The function or procedure a DDL statement targeted. */
+  ddlTargetRoutine?: RoutineRef;
   /** The query was answered from the result cache. */
   cacheHit?: boolean;
   /**

@@ -14,8 +14,12 @@ import { merge } from "./merge";
 import { dropSpecial } from "./table_copies";
 import { runQuery } from "./query_runner";
 import { ResultCache } from "./result_cache";
-import { assign, checkSupported, declare, splitStatements, type ParsedStatement } from "./script";
-import { SqlText, nodeKinds, withPositions } from "./sql_text";
+import { dryRunStatements, finishScript, isScript, runStatements, type ScriptState } from "./procedural";
+import { engineWithRoutines } from "./routine_functions";
+import { checkSupported, splitStatements, type ParsedStatement } from "./script";
+import { ScriptSession } from "./script_session";
+import { checkStructure } from "./script_structure";
+import { SqlText, nodeKinds } from "./sql_text";
 import type { Deps } from "./statement_tables";
 import type { EngineUse, StatementScope } from "./table_names";
 
@@ -37,7 +41,9 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
   const maximumBytesBilled = parseLimit(request.maximumBytesBilled);
   const statements = await splitStatements(runtime.engine, script);
   checkSupported(statements);
+  checkStructure(statements, script);
   if (request.destination) checkDestination(runtime, request.destination);
+  const session = new ScriptSession(runtime.store, request.projectId);
   const scope: StatementScope = {
     projectId: request.projectId,
     defaultDataset: request.defaultDataset,
@@ -46,40 +52,48 @@ async function execute(runtime: Runtime, request: ExecutionRequest): Promise<Exe
     deadlineMs: request.timeoutMs,
     useQueryCache: request.useQueryCache,
     engines: [],
+    tempTables: session.tempTables,
   };
-  const isScript = statements.length > 1;
-  let last: ExecutionResult | undefined;
-  let lastWithRows: ExecutionResult | undefined;
-  let totalBytes = 0;
-  let ranDdl = false;
-  for (const statement of statements) {
-    const text = script.sub(statement.range);
-    let result: ExecutionResult;
-    try {
-      result = await withPositions(text, script, (o) => o + statement.range.start, () =>
-        runStatement(runtime, scope, text, statement, { dryRun: request.dryRun ?? false, maximumBytesBilled }),
-      );
-    } catch (error) {
-      // A dry run cannot see what earlier statements of the script would have created.
-      if (request.dryRun && ranDdl && error instanceof BigQueryError && error.reason === "notFound") break;
-      throw error;
-    }
-    ranDdl ||= result.statementType.startsWith("CREATE") || result.statementType.startsWith("DROP");
-    totalBytes += result.totalBytesProcessed;
-    last = result;
-    if (result.schema) lastWithRows = result;
+  const deps: Runtime = { ...runtime, engine: engineWithRoutines(runtime.engine, () => state.deps.store, session, scope) };
+  const state: ScriptState = {
+    deps,
+    base: deps,
+    runLeaf: runStatement,
+    opts: { dryRun: request.dryRun ?? false, maximumBytesBilled },
+    deadline: Date.now() + (request.timeoutMs ?? MAX_SCRIPT_MS),
+    session,
+    bytes: 0,
+    ranDdl: false,
+    caught: [],
+  };
+  const frame = { text: script, scope };
+  try {
+    if (state.opts.dryRun) await dryRunStatements(state, frame, statements.map((s) => s.ast));
+    else await runStatements(state, frame, statements.map((s) => s.ast));
+  } catch (error) {
+    // A dry run cannot see what earlier statements of the script would have created.
+    if (!(state.opts.dryRun && state.ranDdl && error instanceof BigQueryError && error.reason === "notFound")) throw error;
+  } finally {
+    await finishScript(state).finally(() => session.close());
   }
   const engines = summarise(scope.engines ?? []);
-  if (request.destination && last) return { ...(await writeDestination(runtime, { ...request, destination: request.destination }, isScript ? { statementType: "SCRIPT", totalBytesProcessed: 0 } : last)), engines };
-  if (!isScript && last) return { ...last, engines };
+  const last = state.last;
+  if (request.destination && last) {
+    const source = isScript(statements) ? { statementType: "SCRIPT" as const, totalBytesProcessed: 0 } : last;
+    return { ...(await writeDestination(runtime, { ...request, destination: request.destination }, source)), engines };
+  }
+  if (!isScript(statements) && last) return { ...last, engines };
   return {
     statementType: "SCRIPT",
-    schema: lastWithRows?.schema,
-    rows: lastWithRows?.rows,
-    totalBytesProcessed: totalBytes,
+    schema: last?.schema,
+    rows: last?.rows,
+    totalBytesProcessed: state.bytes,
     engines,
   };
 }
+
+/** Scripts without a deadline of their own stop after this long (a loop that never ends). */
+const MAX_SCRIPT_MS = 5 * 60_000;
 
 function summarise(uses: EngineUse[]): ExecutionResult["engines"] {
   if (uses.length === 0) return undefined;
@@ -104,12 +118,6 @@ async function runStatement(
   // Parse locations are offsets in the whole script: unless the statement starts it, re-parse the
   // statement alone for offsets in `text`.
   const kind = statement.kinds[statement.kinds.length - 1];
-  if (kind === "astVariableDeclarationNode" || kind === "astSingleAssignmentNode") {
-    const { node } = unwrap(statement.range.start === 0 ? statement.ast : (await runtime.engine.parseNext(text.text, 0)).statement);
-    if (kind === "astVariableDeclarationNode") await declare(runtime, scope, text, node);
-    else await assign(runtime, scope, text, node);
-    return { statementType: "SCRIPT", totalBytesProcessed: 0 };
-  }
   const ast = statement.range.start === 0 ? statement.ast : await runtime.engine.parse(text.text);
   const { node } = unwrap(ast);
   const { dryRun } = opts;

@@ -215,9 +215,15 @@ function mergeQuery(
   };
   const cast = (expression: string | null, column: number): string =>
     `CAST(${expression === null ? "NULL" : `(${expression})`} AS ${sqlTypeName(typeOf(schema[column]))})`;
-  const choice = clauses
-    .map((c, i) => `WHEN ${gate[c.matchType]}${c.condition ? ` AND (${c.condition})` : ""} THEN ${i}`)
-    .join("\n    ");
+  // NOT MATCHED BY SOURCE sees only the target's columns, BY TARGET only the source's (as in
+  // BigQuery): evaluated over that side alone, an unqualified name is never ambiguous.
+  const scoped = (c: Clause): string => {
+    if (!c.condition) return "";
+    if (c.matchType === "NOT_MATCHED_BY_SOURCE") return ` AND (SELECT (${c.condition}) FROM (SELECT ${T}.*) AS ${T})`;
+    if (c.matchType === "NOT_MATCHED_BY_TARGET") return ` AND (SELECT (${c.condition}) FROM (SELECT ${S}.* EXCEPT (${SOURCE_MARK})) AS ${S})`;
+    return ` AND (${c.condition})`;
+  };
+  const choice = clauses.map((c, i) => `WHEN ${gate[c.matchType]}${scoped(c)} THEN ${i}`).join("\n    ");
   const values = clauses.map((c, i) => {
     const name = `__lbq_v${i}`;
     if (c.action === "DELETE") return `NULL AS ${name}`;

@@ -1,13 +1,13 @@
 /**
- * Splits a request into statements with ZetaSQL's parse-resume calls, and runs
- * the scripting statements the local BigQuery supports: DECLARE and SET
+ * Splits a request into statements with ZetaSQL's parse-resume calls, refuses up front what the
+ * local BigQuery cannot run, and runs the variable statements: DECLARE, SET, SET (a, b) = (...)
  * (variables become named constants every later statement can read).
  */
 import type { AstNode, Engine } from "../engine";
 import { BigQueryError, invalidQuery, unsupported } from "../errors";
 import { typeOf, sqlTypeName } from "../engine/types";
 import { runQuery } from "./query_runner";
-import { SqlText, nodeKinds, rangeOf, type ByteRange } from "./sql_text";
+import { SqlText, nodeKinds, rangeOf, withPositions, type ByteRange } from "./sql_text";
 import type { Deps } from "./statement_tables";
 import type { StatementScope } from "./table_names";
 
@@ -37,29 +37,12 @@ export async function splitStatements(engine: Engine, script: SqlText): Promise<
   return statements;
 }
 
-/** Statement kinds a script may hold that the local BigQuery cannot run, by parse-tree kind. */
+/** Statement kinds the local BigQuery cannot run, by parse-tree kind, and how to say so. */
 const UNSUPPORTED: Record<string, string> = {
-  astBeginEndBlockNode: "BEGIN ... END blocks (and EXCEPTION handlers)",
-  astCallStatementNode: "CALL of procedures",
-  astExecuteImmediateStatementNode: "EXECUTE IMMEDIATE",
-  astCreateProcedureStatementNode: "CREATE PROCEDURE",
-  astCreateFunctionStatementNode: "CREATE FUNCTION",
-  astCreateTableFunctionStatementNode: "CREATE TABLE FUNCTION",
-  astRaiseStatementNode: "RAISE",
-  astIfStatementNode: "IF statements",
-  astCaseStatementNode: "CASE statements",
-  astWhileStatementNode: "WHILE loops",
-  astRepeatStatementNode: "REPEAT loops",
-  astForInStatementNode: "FOR ... IN loops",
-  astBeginStatementNode: "transactions (BEGIN TRANSACTION)",
-  astCommitStatementNode: "transactions (COMMIT)",
-  astRollbackStatementNode: "transactions (ROLLBACK)",
-  astReturnStatementNode: "RETURN",
-  astAssertStatementNode: "ASSERT",
   astSystemVariableAssignmentNode: "SET of system variables (@@...)",
-  astAssignmentFromStructNode: "SET (a, b, ...) = (...)",
 };
 
+/** Kinds the executor runs (leaf statements and procedural ones). */
 const SUPPORTED = new Set([
   "astQueryStatementNode",
   "astCreateSchemaStatementNode",
@@ -79,30 +62,103 @@ const SUPPORTED = new Set([
   "astTruncateStatementNode",
   "astVariableDeclarationNode",
   "astSingleAssignmentNode",
+  "astAssignmentFromStructNode",
+  "astBeginEndBlockNode",
+  "astIfStatementNode",
+  "astCaseStatementNode",
+  "astWhileStatementNode",
+  "astRepeatStatementNode",
+  "astForInStatementNode",
+  "astBreakStatementNode",
+  "astContinueStatementNode",
+  "astReturnStatementNode",
+  "astRaiseStatementNode",
+  "astAssertStatementNode",
+  "astExecuteImmediateStatementNode",
+  "astBeginStatementNode",
+  "astCommitStatementNode",
+  "astRollbackStatementNode",
+  "astCreateFunctionStatementNode",
+  "astDropFunctionStatementNode",
+  "astCreateProcedureStatementNode",
+  "astCallStatementNode",
+  "astCreateTableFunctionStatementNode",
+  "astDropTableFunctionStatementNode",
 ]);
 
-/** Refuses, before anything runs, a script holding a statement the local BigQuery cannot run. */
+/** The statements nested in a procedural statement (blocks, branches, loop bodies, handlers). */
+export function nestedStatementLists(node: AstNode): AstNode[][] {
+  const lists: AstNode[][] = [];
+  const add = (list: unknown) => {
+    const statements = (list as AstNode | undefined)?.statementList;
+    if (Array.isArray(statements)) lists.push(statements as AstNode[]);
+  };
+  add(node.statementListNode);
+  add(node.body);
+  add(node.thenList);
+  add(node.elseList);
+  for (const handler of ((node.handlerList as AstNode | undefined)?.exceptionHandlerList as AstNode[] | undefined) ?? []) add(handler.statementList);
+  for (const clause of ((node.elseifClauses as AstNode | undefined)?.elseifClauses as AstNode[] | undefined) ?? []) add(clause.body);
+  for (const clause of ((node.whenThenClauses as AstNode | undefined)?.whenThenClauses as AstNode[] | undefined) ?? []) add(clause.body);
+  return lists;
+}
+
+/** Refuses, before anything runs, a script holding (at any depth) a statement the local BigQuery cannot run. */
 export function checkSupported(statements: ParsedStatement[]): void {
   statements.forEach((s, i) => {
-    const kind = s.kinds[s.kinds.length - 1] ?? "";
-    const temporary = kind === "astCreateTableStatementNode" && (s.node.scope === "TEMPORARY" || s.node.scope === "TEMP");
-    if (SUPPORTED.has(kind) && !temporary) return;
-    const what = temporary
-      ? "temporary tables (CREATE TEMP TABLE)"
-      : (UNSUPPORTED[kind] ?? `${kind.replace(/^ast|Node$/g, "").replace(/([a-z])([A-Z])/g, "$1 $2")} statements`);
     const where = statements.length > 1 ? ` (statement ${i + 1} of the script)` : "";
-    throw unsupported(
-      `The local BigQuery cannot run ${what}${where}: it runs single GoogleSQL statements (queries, DDL, DML) ` +
-        `and scripts of them with DECLARE and SET only. Nothing in this request was run.`,
-    );
+    checkStatement(s.kinds, s.node, where);
   });
 }
 
-/** Evaluates one expression as a query (it may read tables and earlier variables). */
-async function evaluate(deps: Deps, scope: StatementScope, expression: string, type?: string) {
-  const sql = type ? `SELECT CAST((${expression}) AS ${type}) AS v` : `SELECT (${expression}) AS v`;
+function checkStatement(kinds: string[], node: AstNode, where: string): void {
+  const kind = kinds[kinds.length - 1] ?? "";
+  const what = refusal(kind, node);
+  if (what) {
+    throw unsupported(
+      `The local BigQuery cannot run ${what}${where}: it runs GoogleSQL queries, DDL, DML, SQL functions, procedures ` +
+        `and procedural statements. Nothing in this request was run.`,
+    );
+  }
+  for (const list of nestedStatementLists(node)) {
+    for (const statement of list) {
+      const nested = nodeKinds(statement);
+      checkStatement(nested.kinds, nested.node, where);
+    }
+  }
+}
+
+function refusal(kind: string, node: AstNode): string | undefined {
+  if (kind === "astCreateFunctionStatementNode") {
+    const language = String((node.language as { idString?: string } | undefined)?.idString ?? "sql").toLowerCase();
+    // A persistent one is stored (and refused when called); a temporary one exists only to be called.
+    if (language !== "sql" && node.scope === "TEMPORARY") return `${language === "js" ? "JavaScript" : language} user-defined functions (LANGUAGE ${language})`;
+    if (node.isAggregate) return "aggregate user-defined functions (CREATE AGGREGATE FUNCTION)";
+    if (node.isRemote) return "remote functions";
+    return undefined;
+  }
+  if (SUPPORTED.has(kind)) return undefined;
+  return UNSUPPORTED[kind] ?? `${kind.replace(/^ast|Node$/g, "").replace(/([a-z])([A-Z])/g, "$1 $2")} statements`;
+}
+
+/** Where an expression's text sits in the text the user sent, for error positions. */
+export interface Origin {
+  text: SqlText;
+  start: number;
+}
+
+/** Evaluates one expression as a query (it may read tables and variables), its errors located at `origin`. */
+export async function evaluate(deps: Deps, scope: StatementScope, expression: string, type?: string, origin?: Origin) {
+  const prefix = type ? "SELECT CAST((" : "SELECT (";
+  const sql = `${prefix}${expression}\n)${type ? ` AS ${type})` : ""} AS v`;
+  const run = () => runQuery(deps, scope, new SqlText(sql));
+  if (origin) {
+    const skip = Buffer.byteLength(prefix);
+    const result = await withPositions(new SqlText(sql), origin.text, (o) => Math.max(0, o - skip) + origin.start, run);
+    return { field: result.schema[0], value: result.rows[0]?.[0] ?? null };
+  }
   try {
-    const result = await runQuery(deps, scope, new SqlText(sql));
+    const result = await run();
     return { field: result.schema[0], value: result.rows[0]?.[0] ?? null };
   } catch (error) {
     if (error instanceof BigQueryError) {
@@ -112,27 +168,60 @@ async function evaluate(deps: Deps, scope: StatementScope, expression: string, t
   }
 }
 
-export async function declare(deps: Deps, scope: StatementScope, script: SqlText, node: AstNode): Promise<void> {
-  const names = (((node.variableList as AstNode | undefined)?.identifierList as { idString?: string }[] | undefined) ?? []).map(
-    (i) => i.idString ?? "",
-  );
+const identifiers = (list: unknown): string[] =>
+  (((list as AstNode | undefined)?.identifierList as { idString?: string }[] | undefined) ?? []).map((i) => i.idString ?? "");
+
+/** DECLARE: the variables' names (lower case), for the enclosing block to forget them when it ends. */
+export async function declare(deps: Deps, scope: StatementScope, script: SqlText, node: AstNode, origin?: Origin): Promise<string[]> {
+  const names = identifiers(node.variableList);
   const typeRange = node.type ? rangeOf(node.type) : undefined;
   const type = typeRange ? script.slice(typeRange) : undefined;
   const defaultRange = node.defaultValue ? rangeOf(node.defaultValue) : undefined;
   if (!type && !defaultRange) throw invalidQuery("DECLARE needs a type or a DEFAULT value");
-  const { field, value } = await evaluate(deps, scope, defaultRange ? script.slice(defaultRange) : "NULL", type);
   for (const name of names) {
     if (scope.variables.has(name.toLowerCase())) throw invalidQuery(`Variable ${name} is already declared`);
-    scope.variables.set(name.toLowerCase(), { name, field, value });
   }
+  const at = origin && defaultRange ? { text: origin.text, start: origin.start + defaultRange.start } : undefined;
+  const { field, value } = await evaluate(deps, scope, defaultRange ? script.slice(defaultRange) : "NULL", type, at);
+  for (const name of names) scope.variables.set(name.toLowerCase(), { name, field, value });
+  return names.map((n) => n.toLowerCase());
 }
 
-export async function assign(deps: Deps, scope: StatementScope, script: SqlText, node: AstNode): Promise<void> {
-  const name = String((node.variable as { idString?: string } | undefined)?.idString ?? "");
+function variableOf(scope: StatementScope, name: string) {
   const variable = scope.variables.get(name.toLowerCase());
   if (!variable) throw invalidQuery(`Undeclared variable: ${name}`);
+  return variable;
+}
+
+/** Gives a declared variable a new value, cast to its type. */
+export async function assignValue(deps: Deps, scope: StatementScope, name: string, expression: string, origin?: Origin): Promise<void> {
+  const variable = variableOf(scope, name);
+  const { value } = await evaluate(deps, scope, expression, sqlTypeName(typeOf(variable.field)), origin);
+  scope.variables.set(name.toLowerCase(), { ...variable, value });
+}
+
+export async function assign(deps: Deps, scope: StatementScope, script: SqlText, node: AstNode, origin?: Origin): Promise<void> {
+  const name = String((node.variable as { idString?: string } | undefined)?.idString ?? "");
+  variableOf(scope, name);
   const range = rangeOf(node.expression);
   if (!range) throw invalidQuery(`SET ${name} needs a value`);
-  const { value } = await evaluate(deps, scope, script.slice(range), sqlTypeName(typeOf(variable.field)));
-  scope.variables.set(name.toLowerCase(), { ...variable, value });
+  await assignValue(deps, scope, name, script.slice(range), origin && { text: origin.text, start: origin.start + range.start });
+}
+
+/** SET (a, b, ...) = (x, y, ...) or = (SELECT AS STRUCT ...): each variable takes one field, cast to its type. */
+export async function assignFromStruct(deps: Deps, scope: StatementScope, script: SqlText, node: AstNode, origin?: Origin): Promise<void> {
+  const names = identifiers(node.variables);
+  const variables = names.map((n) => variableOf(scope, n));
+  const range = rangeOf(node.structExpression);
+  if (!range) throw invalidQuery("SET (...) needs a value");
+  const type = `STRUCT<${variables.map((v) => sqlTypeName(typeOf(v.field))).join(", ")}>`;
+  const at = origin && { text: origin.text, start: origin.start + range.start };
+  const probe = await evaluate(deps, scope, script.slice(range), undefined, at);
+  const fields = probe.field.type === "RECORD" ? (probe.field.fields ?? []) : [];
+  if (probe.field.mode === "REPEATED" || fields.length !== names.length) {
+    throw invalidQuery(`SET (${names.join(", ")}) needs a STRUCT of ${names.length} fields`);
+  }
+  const { value } = await evaluate(deps, scope, script.slice(range), type, at);
+  const cells = Array.isArray(value) ? value : names.map(() => null);
+  names.forEach((name, i) => scope.variables.set(name.toLowerCase(), { ...variables[i], value: cells[i] ?? null }));
 }

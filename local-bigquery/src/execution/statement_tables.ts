@@ -9,7 +9,8 @@ import { BigQueryError, invalidQuery } from "../errors";
 import type { QueryParameter, Row, TableMeta, TableRef } from "../model";
 import type { Store, StoredRow } from "../storage/store";
 import type { ResultCache } from "./result_cache";
-import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, walk } from "./sql_text";
+import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, rangeOf, walk } from "./sql_text";
+import { tableFunctionBody, type TableFunctionScope } from "./table_functions";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 import { informationSchemaSql, isInformationSchema, type JobSummary } from "./information_schema";
 
@@ -58,12 +59,13 @@ export async function prepareStatement(
   scope: StatementScope,
   text: SqlText,
   ast: AstNode,
-  opts: { skip?: (segments: string[]) => boolean; namesFrom?: string } = {},
+  opts: { skip?: (segments: string[]) => boolean; namesFrom?: string; inlineTableFunctions?: boolean } = {},
 ): Promise<PreparedStatement> {
   const namesText = opts.namesFrom ?? text.text;
   const names = namesText.trim() === "" ? [] : (await deps.engine.extractTableNames(namesText)).filter((s) => !opts.skip?.(s));
   const uses = new Map<string, TableUse>();
-  const rewritten = await rewriteReferences(deps, { text, ast, names, scope, uses, views: [] });
+  const tableFunctions = opts.inlineTableFunctions === false ? undefined : { scope };
+  const rewritten = await rewriteReferences(deps, { text, ast, names, scope, uses, views: [], tableFunctions });
   const params = rewritePositionalParameters(ast, rewritten, scope.params);
   return { original: text, rewritten, sql: rewritten.changed ? rewritten.text() : text.text, params, uses: [...uses.values()] };
 }
@@ -78,6 +80,8 @@ interface RewriteContext {
   uses: Map<string, TableUse>;
   /** Views being inlined around this text, outermost first (to stop cycles). */
   views: string[];
+  /** Table function calls are inlined, their arguments read in this scope (absent: calls are left as they are). */
+  tableFunctions?: TableFunctionScope;
 }
 
 async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<RewrittenSql> {
@@ -91,6 +95,10 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
   }
   const rewritten = new RewrittenSql(ctx.text);
   for (const reference of tableReferences(ctx.ast)) {
+    if (reference.call) {
+      if (ctx.tableFunctions) await inlineTableFunction(deps, ctx, rewritten, reference.call);
+      continue;
+    }
     const segments = pathSegments(reference.path);
     if (!segments || (segments.length === 1 && reference.ctes.has(segments[0].toLowerCase()))) continue;
     const range = pathRange(reference.path);
@@ -123,6 +131,35 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
 /** A path's dot-separated parts (`region-us.INFORMATION_SCHEMA.X` may be one quoted identifier). */
 const splitParts = (segments: string[]): string[] => segments.flatMap((s) => s.split("."));
 
+/** A table function call in FROM becomes a parenthesised subquery of its body, arguments bound (table_functions.ts). */
+async function inlineTableFunction(deps: Deps, ctx: RewriteContext, rewritten: RewrittenSql, call: AstNode): Promise<void> {
+  const inlined = await tableFunctionBody(deps, call, ctx.text, ctx.scope.projectId, ctx.tableFunctions as TableFunctionScope);
+  const whole = rangeOf(call);
+  const name = rangeOf(call.name);
+  if (!inlined || !whole || !name) return;
+  const key = tableKey({ ...inlined.routine.ref, tableId: inlined.routine.ref.routineId });
+  const alias = call.alias ? rangeOf(call.alias) : undefined;
+  const range = { start: name.start, end: alias ? alias.start : whole.end };
+  const text = new SqlText(inlined.body);
+  try {
+    if (ctx.views.includes(key)) throw invalidQuery(`Table function ${key} calls itself: ${[...ctx.views, key].join(" -> ")}`);
+    if (ctx.views.length >= MAX_VIEW_DEPTH) throw invalidQuery(`Views and table functions nest more than ${MAX_VIEW_DEPTH} levels deep`);
+    const { ast, names } = await parsedView(deps, text.text);
+    const body = await rewriteReferences(deps, {
+      ...ctx,
+      text,
+      ast,
+      names,
+      scope: { projectId: inlined.routine.ref.projectId },
+      views: [...ctx.views, key],
+    });
+    const sql = body.changed ? body.text() : text.text;
+    rewritten.replace(range, `(${sql}\n) ${alias ? "" : `AS ${quoteIdentifier(inlined.routine.ref.routineId)}`}`, { at: 1, rewritten: body, label: key });
+  } catch (error) {
+    throw inView(key, error);
+  }
+}
+
 /** BigQuery's limit on nested views. */
 const MAX_VIEW_DEPTH = 16;
 
@@ -141,6 +178,7 @@ async function inlineView(deps: Deps, view: TableMeta, outer: RewriteContext): P
       scope: { projectId: view.ref.projectId },
       uses: outer.uses,
       views: [...outer.views, key],
+      tableFunctions: outer.tableFunctions,
     });
     return { sql: rewritten.changed ? rewritten.text() : text.text, rewritten };
   } catch (error) {
@@ -169,6 +207,8 @@ function inView(label: string, error: unknown): unknown {
 
 interface TableReference {
   path: unknown;
+  /** A table function call (its parse-tree node), not a table. */
+  call?: AstNode;
   /** No alias written: BigQuery's implicit one must be spelled out. */
   needsAlias: boolean;
   /** Written, not read (DML target). */
@@ -198,6 +238,7 @@ function tableReferences(ast: AstNode): TableReference[] {
       return;
     }
     if (key === "astTablePathExpressionNode") found.push({ path: obj.pathExpr, needsAlias: obj.alias === undefined, target: false, ctes });
+    if (key === "astTvfNode") found.push({ path: obj.name, call: obj, needsAlias: false, target: false, ctes });
     if (obj.targetPath !== undefined) {
       found.push({ path: obj.targetPath, needsAlias: key !== "astInsertStatementNode" && obj.alias === undefined, target: true, ctes });
     }

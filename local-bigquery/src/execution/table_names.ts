@@ -18,6 +18,8 @@ export interface StatementScope {
   useQueryCache?: boolean;
   /** Which engine ran each query and DML part of the request (see ExecutionResult.engines). */
   engines?: EngineUse[];
+  /** The script's temporary tables by their one-part name: found before the default dataset. */
+  tempTables?: ReadonlyMap<string, TableRef>;
 }
 
 /** DuckDB ran it, or the reference evaluator did because the DuckDB compiler refused `refused`. */
@@ -25,8 +27,10 @@ export type EngineUse = { duckdb: true } | { duckdb: false; refused: string };
 
 const parts = (segments: string[]): string[] => segments.flatMap((s) => s.split("."));
 
-export function resolveTableName(segments: string[], scope: Pick<StatementScope, "projectId" | "defaultDataset">): TableRef {
+export function resolveTableName(segments: string[], scope: Pick<StatementScope, "projectId" | "defaultDataset" | "tempTables">): TableRef {
   const p = parts(segments);
+  const temporary = p.length === 1 ? scope.tempTables?.get(p[0]) : undefined;
+  if (temporary) return temporary;
   // INFORMATION_SCHEMA views are read, never resolved to stored tables (information_schema.ts).
   if (p.some((s) => s.toUpperCase() === "INFORMATION_SCHEMA")) throw invalidQuery(`INFORMATION_SCHEMA views cannot be written or created: ${segments.join(".")}`);
   if (p.length === 3) return { projectId: p[0], datasetId: p[1], tableId: p[2] };

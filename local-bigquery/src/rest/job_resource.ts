@@ -24,6 +24,7 @@ export function queryStatistics(result: ExecutionResult | undefined): Record<str
   if (schema) stats.schema = { fields: schemaToRest(schema) };
   if (result.numDmlAffectedRows !== undefined) stats.numDmlAffectedRows = String(result.numDmlAffectedRows);
   if (result.ddlTargetTable) stats.ddlTargetTable = { ...result.ddlTargetTable };
+  if (result.ddlTargetRoutine) stats.ddlTargetRoutine = { ...result.ddlTargetRoutine };
   if (result.ddlOperationPerformed) stats.ddlOperationPerformed = result.ddlOperationPerformed;
   // Not BigQuery's: which engine of the local BigQuery evaluated the job (clients ignore unknown fields).
   if (result.engines) stats.localBigQuery = { engines: result.engines };

@@ -16,11 +16,12 @@ import { quoteIdent } from "../engine/duckdb/types";
 import { typeOf } from "../engine/types";
 import { BigQueryError, duplicate, notFound } from "../errors";
 import { columnBytes, valueBytesSql } from "../execution/bytes_estimate";
-import type { DatasetMeta, DatasetRef, Field, Row, TableMeta, TableRef } from "../model";
+import type { DatasetMeta, DatasetRef, Field, RoutineMeta, RoutineRef, Row, TableMeta, TableRef } from "../model";
 import { ConnectionPool } from "./duckdb_connections";
 import { DEFAULT_DEDUP_WINDOW_MS, InsertIdWindow, PendingClaims } from "./insert_ids";
 import { TableLocks } from "./locks";
 import type { Append, InsertOutcome, ReadTransaction, RowChanges, Store, StoredRow, TableStats, WriteTransaction } from "./store";
+import { RoutineCatalog } from "./routine_catalog";
 import { PLACEHOLDER_COLUMN, alterTableSql, clusterIndexSql, createTableSql } from "./table_layout";
 
 export interface StoreOptions {
@@ -85,6 +86,7 @@ class DuckDbStore implements Store {
   private readonly ids: InsertIdWindow;
   private readonly datasets = new Map<string, DatasetMeta>();
   private readonly tables = new Map<string, TableRecord>();
+  private readonly routines = new RoutineCatalog();
   private nextTid = 1;
   private version = 0;
   private lastPrune = 0;
@@ -102,6 +104,7 @@ class DuckDbStore implements Store {
   async load(): Promise<void> {
     await this.pool.use(async (c) => {
       for (const sql of CATALOG_SQL) await c.run(sql);
+      await this.routines.load(c);
       for (const [meta] of await rows(c, "SELECT meta FROM lbq.datasets")) {
         const ds = JSON.parse(meta as string) as DatasetMeta;
         this.datasets.set(datasetKey(ds.ref), ds);
@@ -163,13 +166,16 @@ class DuckDbStore implements Store {
         throw notFound(`Not found: Dataset ${datasetLabel(ref)}`);
       }
       const contents = this.listTables(ref);
-      if (contents.length > 0 && !opts.deleteContents) throw new BigQueryError("resourceInUse", `Dataset ${datasetLabel(ref)} is still in use`);
+      const inUse = contents.length > 0 || this.routines.list(ref).length > 0;
+      if (inUse && !opts.deleteContents) throw new BigQueryError("resourceInUse", `Dataset ${datasetLabel(ref)} is still in use`);
       const dropped = contents.map((t) => this.tables.get(tableKey(t.ref)) as TableRecord);
       for (const record of dropped) await this.dropTableSql(c, record);
+      const forgetRoutines = await this.routines.deleteDataset(c, ref);
       await c.run("DELETE FROM lbq.datasets WHERE project = $1 AND dataset = $2", [ref.projectId, ref.datasetId]);
       return {
         result: undefined,
         after: () => {
+          forgetRoutines();
           for (const record of dropped) this.forget(record);
           this.datasets.delete(datasetKey(ref));
         },
@@ -311,6 +317,31 @@ class DuckDbStore implements Store {
       }
       await this.dropTableSql(c, record);
       return { result: undefined, after: () => this.forget(record) };
+    });
+  }
+
+  // ---- routines ----
+
+  getRoutine(ref: RoutineRef): RoutineMeta | undefined {
+    return this.routines.get(ref);
+  }
+
+  listRoutines(ref: DatasetRef): RoutineMeta[] {
+    this.requireDataset(ref);
+    return this.routines.list(ref);
+  }
+
+  async putRoutine(meta: RoutineMeta, opts: { replace?: boolean; ifNotExists?: boolean } = {}): Promise<boolean> {
+    return this.catalogChange([], async (c) => {
+      this.requireDataset(meta.ref);
+      return this.routines.put(c, meta, opts);
+    });
+  }
+
+  async deleteRoutine(ref: RoutineRef, opts: { ifExists?: boolean } = {}): Promise<boolean> {
+    return this.catalogChange([], async (c) => {
+      if (!opts.ifExists) this.requireDataset(ref);
+      return this.routines.delete(c, ref, opts);
     });
   }
 

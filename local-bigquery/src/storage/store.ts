@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { DatasetMeta, DatasetRef, Row, TableMeta, TableRef } from "../model";
+import type { DatasetMeta, DatasetRef, RoutineMeta, RoutineRef, Row, TableMeta, TableRef } from "../model";
 
 /** A stored row with its internal id (DuckDB's rowid: stable within one transaction; the key of UPDATE and DELETE). */
 export interface StoredRow {
@@ -112,6 +112,14 @@ export interface Store {
   read<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Runs fn in one read transaction: every statement and row read sees the same committed snapshot. */
   snapshot<T>(fn: (tx: ReadTransaction) => Promise<T>): Promise<T>;
+
+  /** Functions and procedures of datasets (deleted with their dataset). */
+  getRoutine(ref: RoutineRef): RoutineMeta | undefined;
+  listRoutines(ref: DatasetRef): RoutineMeta[];
+  /** Throws duplicate unless replace or ifNotExists; resolves to whether it was written. */
+  putRoutine(meta: RoutineMeta, opts?: { replace?: boolean; ifNotExists?: boolean }): Promise<boolean>;
+  /** Throws notFound unless ifExists; resolves to whether it existed. */
+  deleteRoutine(ref: RoutineRef, opts?: { ifExists?: boolean }): Promise<boolean>;
 
   close(): Promise<void>;
 }
