@@ -14,7 +14,7 @@ import type { ExecutionResult } from "./executor";
 import { runQuery } from "./query_runner";
 import { functionsFor } from "./routine_functions";
 import { callProcedure, createRoutine, dropRoutine, isRoutineStatement } from "./routines";
-import { assign, assignFromStruct, declare, evaluate, nestedStatementLists, type ParsedStatement } from "./script";
+import { SQL_STATEMENTS, assign, assignFromStruct, declare, evaluate, nestedStatementLists, type ParsedStatement } from "./script";
 import type { ScriptSession } from "./script_session";
 import type { SqlText } from "./sql_text";
 import { lineColumnOf, nodeKinds, rangeOf, withPositions } from "./sql_text";
@@ -439,7 +439,7 @@ export async function dryRunStatements(state: ScriptState, frame: Frame, list: A
       for (const inner of nested) await dryRunStatements(state, frame, inner);
     } else if (kind === "astVariableDeclarationNode") {
       await variables(state, frame, parsed, kind);
-    } else if (LEAF_KINDS.has(kind)) {
+    } else if (SQL_STATEMENTS.has(kind)) {
       await leaf(state, frame, parsed);
     } else if (isRoutineStatement(kind, node) && kind !== "astCallStatementNode") {
       // Validated, and a temporary function is known to the statements after it; nothing is stored.
@@ -448,25 +448,12 @@ export async function dryRunStatements(state: ScriptState, frame: Frame, list: A
   }
 }
 
-const LEAF_KINDS = new Set([
-  "astQueryStatementNode",
-  "astCreateSchemaStatementNode",
-  "astCreateTableStatementNode",
-  "astCreateViewStatementNode",
-  "astAlterTableStatementNode",
-  "astDropStatementNode",
-  "astInsertStatementNode",
-  "astUpdateStatementNode",
-  "astDeleteStatementNode",
-  "astMergeStatementNode",
-  "astTruncateStatementNode",
-]);
 
 /** Whether a request of these statements is a script (BigQuery's statementType SCRIPT) rather than one statement. */
 export function isScript(statements: ParsedStatement[]): boolean {
   if (statements.length !== 1) return true;
   const kind = kindOf(statements[0].kinds);
-  return !LEAF_KINDS.has(kind) && !SINGLE_DDL.has(kind) && !isDropProcedure(statements[0]);
+  return !SQL_STATEMENTS.has(kind) && !SINGLE_DDL.has(kind) && !isDropProcedure(statements[0]);
 }
 
 /** Routine DDL that, alone in a request, is a statement of its own (CREATE PROCEDURE is a script: its body is one). */

@@ -42,8 +42,8 @@ const UNSUPPORTED: Record<string, string> = {
   astSystemVariableAssignmentNode: "SET of system variables (@@...)",
 };
 
-/** Kinds the executor runs (leaf statements and procedural ones). */
-const SUPPORTED = new Set([
+/** The SQL statements that run alone (queries, DDL, DML): a script's leaves, and a request of one is no script. */
+export const SQL_STATEMENTS = new Set([
   "astQueryStatementNode",
   "astCreateSchemaStatementNode",
   "astCreateTableStatementNode",
@@ -60,6 +60,11 @@ const SUPPORTED = new Set([
   "astDeleteStatementNode",
   "astMergeStatementNode",
   "astTruncateStatementNode",
+]);
+
+/** Everything a request may hold: the SQL statements and the procedural language around them. */
+const SUPPORTED = new Set([
+  ...SQL_STATEMENTS,
   "astVariableDeclarationNode",
   "astSingleAssignmentNode",
   "astAssignmentFromStructNode",
