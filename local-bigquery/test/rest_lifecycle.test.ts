@@ -23,6 +23,10 @@ describe("local BigQuery REST: datasets, tables, errors", () => {
     expect((await ds.getMetadata())[0]).toMatchObject({ description: "second", labels: { team: "data" } });
     const [list] = await t.bq.getDatasets();
     expect(list.map((d) => d.id)).toContain("life_ds");
+    // A dataset whose name starts with "_" is hidden, as in BigQuery, unless the list asks for all.
+    await t.bq.dataset("_hidden_ds").create();
+    expect((await t.bq.getDatasets())[0].map((d) => d.id)).not.toContain("_hidden_ds");
+    expect((await t.bq.getDatasets({ all: true }))[0].map((d) => d.id)).toContain("_hidden_ds");
     await ds.delete();
     expect((await ds.exists())[0]).toBe(false);
   });

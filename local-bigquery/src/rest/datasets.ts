@@ -41,7 +41,8 @@ export function datasetRoutes(ctx: ServiceContext): Route[] {
       method: "GET",
       url: "/projects/:projectId/datasets",
       handler: (req) => {
-        const all = ctx.store.listDatasets(req.params.projectId);
+        // BigQuery hides datasets whose name starts with "_" (a script's temporary tables live in one) unless all=true.
+        const all = ctx.store.listDatasets(req.params.projectId).filter((d) => queryBool(req, "all") || !d.ref.datasetId.startsWith("_"));
         const offset = queryString(req, "pageToken") ? decodePageToken(queryString(req, "pageToken") as string) : 0;
         const max = nonNegativeInt(queryString(req, "maxResults"), "maxResults") ?? 1000;
         const page = all.slice(offset, offset + Math.max(1, max));
