@@ -27,6 +27,12 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
     }
   });
 
+  it("constants out of INTEGER range fail only where evaluated (DuckDB casts constants while binding)", async () => {
+    await same("SELECT id, UNIX_DATE(COALESCE(d, DATE_FROM_UNIX_DATE(-9223372036854775807))) AS u FROM t WHERE d IS NOT NULL");
+    await same("SELECT DATE_FROM_UNIX_DATE(-9223372036854775807) AS a, CHR(-9223372036854775807) AS b, DATE_ADD(DATE '2024-01-01', INTERVAL 9223372036854775807 MONTH) AS c, a FROM e");
+    await same("SELECT id, IF(id > 100, DATE_ADD(d, INTERVAL -9223372036854775807 DAY), d) AS v, IF(id > 100, GENERATE_DATE_ARRAY(d, d, INTERVAL 9223372036854775807 DAY), []) AS g FROM t");
+  });
+
   it("EXTRACT of every part, WEEK(<day>), DATE/TIME/DATETIME parts", async () => {
     await same("SELECT id, EXTRACT(WEEK FROM d) a, EXTRACT(WEEK(MONDAY) FROM d) b, EXTRACT(WEEK(SATURDAY) FROM ts) c, EXTRACT(DATE FROM ts) e, EXTRACT(TIME FROM ts) f, EXTRACT(DATETIME FROM ts) g FROM t");
     await same("SELECT id, EXTRACT(HOUR FROM tm) h, EXTRACT(MICROSECOND FROM tm) i, EXTRACT(DAYOFWEEK FROM dt) b, EXTRACT(WEEK FROM dt) c, EXTRACT(MILLISECOND FROM dt) m, EXTRACT(DATE FROM dt) e, EXTRACT(TIME FROM dt) f FROM w");

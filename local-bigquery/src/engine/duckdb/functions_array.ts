@@ -63,7 +63,7 @@ function generateDateArray(call: Call): string {
   const [a, b] = call.args;
   const n = call.args[2] ?? "1";
   const part = call.args.length > 2 ? call.enums[3] : 3;
-  const units: Record<number, string> = { 3: `to_days(CAST(${n} AS INTEGER))`, 14: `to_days(CAST(${n} * 7 AS INTEGER))`, 2: `to_months(CAST(${n} AS INTEGER))`, 6: `to_months(CAST(${n} * 3 AS INTEGER))`, 1: `to_months(CAST(${n} * 12 AS INTEGER))` };
+  const units: Record<number, string> = { 3: `to_days(gsql_int32(${n}))`, 14: `to_days(gsql_int32(${n} * 7))`, 2: `to_months(gsql_int32(${n}))`, 6: `to_months(gsql_int32(${n} * 3))`, 1: `to_months(gsql_int32(${n} * 12))` };
   const step = units[part ?? -1] ?? refuse(`GENERATE_DATE_ARRAY by part ${part}`);
   // Each element is the previous plus the step (months clamp, cumulatively), as DuckDB's series.
   const nulls = call.args.length > 2 ? `gsql_nulls3(${a}, ${b}, ${n})` : `gsql_nulls(${a}, ${b})`;

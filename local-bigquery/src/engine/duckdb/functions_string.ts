@@ -28,8 +28,9 @@ export const STRING_MACROS: string[] = [
   // ASCII looks at the first character only: 0 for '', an error past 127.
   `CREATE MACRO gsql_ascii(s) AS CASE WHEN s = '' THEN 0 WHEN ascii(s) > 127
      THEN error('Argument to ASCII is not a structurally valid ASCII string') ELSE ascii(s) END`,
+  // TRY_CAST: DuckDB would cast a constant n while binding, failing even where the CASE raises first.
   `CREATE MACRO gsql_chr(n) AS CASE WHEN n < 0 OR n > 1114111 OR n BETWEEN 55296 AND 57343
-     THEN error('Invalid codepoint ' || n) ELSE chr(CAST(n AS INTEGER)) END`,
+     THEN error('Invalid codepoint ' || n) ELSE chr(TRY_CAST(n AS INTEGER)) END`,
   // FROM_HEX pads an odd-length string with a leading 0.
   `CREATE MACRO gsql_from_hex(s) AS unhex(CASE WHEN length(s) % 2 = 1 THEN '0' || s ELSE s END)`,
 ];
