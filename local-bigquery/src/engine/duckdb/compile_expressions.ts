@@ -18,6 +18,8 @@ export interface Scope {
   tableSql: (fullName: string) => string;
   /** Output columns of each WITH entry in scope, by name. */
   withColumns: Map<string, ResolvedColumn[]>;
+  /** Inside a recursive WITH entry's recursive term: the entry's name and columns. */
+  recursive?: { name: string; columns: ResolvedColumn[] };
   /** Inside an argument that IF, CASE or COALESCE may leave unevaluated. */
   lazy?: boolean;
   /** Inside a SAFE. call whose arguments cannot fail: constants stay plain (no scalar subqueries, which TRY refuses). */
