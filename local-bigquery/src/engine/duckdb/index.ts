@@ -69,3 +69,5 @@
  */
 export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
 export { DuckDbRunner, toCell } from "./runner";
+// Any connection running compiled SQL needs the session settings, then the macros.
+export { PRELUDE, SESSION } from "./prelude";

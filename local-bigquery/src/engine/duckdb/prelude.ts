@@ -8,6 +8,18 @@ import { DATETIME_MACROS } from "./functions_datetime";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
 
+/** The session every connection running compiled SQL needs, before the macros. */
+export const SESSION: string[] = [
+  // TIMESTAMP is TIMESTAMPTZ, read and printed in UTC.
+  "SET TimeZone = 'UTC'",
+  // Both drop expressions whose errors GoogleSQL raises: the expression rewriter moves constants
+  // across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), and statistics
+  // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL.
+  "SET disabled_optimizers = 'expression_rewriter,statistics_propagation'",
+  // Macros expand in place: nested calls (LOG of IEEE_DIVIDE of ...) nest deeper than the default 1000.
+  "SET max_expression_depth TO 20000",
+];
+
 const DOUBLE_COMPARISONS: [string, string, string][] = [
   // name, operator, the answer when either side is NaN (GoogleSQL: NaN equals and orders against nothing)
   ["gsql_eq", "=", "FALSE"],

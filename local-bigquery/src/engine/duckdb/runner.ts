@@ -19,7 +19,7 @@ import { typeOf, type TypeProto } from "../types";
 import { doubleText } from "../values";
 import type { EngineTable, QueryOutput } from "../zetasql_engine";
 import type { CompiledQuery } from "./compile_statement";
-import { PRELUDE } from "./prelude";
+import { PRELUDE, SESSION } from "./prelude";
 import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
 
 const MICROS_PER_DAY = 86_400_000_000n;
@@ -94,11 +94,7 @@ export class DuckDbRunner {
   static async open(): Promise<DuckDbRunner> {
     const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
     const connection = await instance.connect();
-    await connection.run("SET TimeZone = 'UTC'");
-    // Both drop expressions whose errors GoogleSQL raises: the expression rewriter moves constants
-    // across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), and statistics
-    // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL.
-    await connection.run("SET disabled_optimizers = 'expression_rewriter,statistics_propagation'");
+    for (const setting of SESSION) await connection.run(setting);
     for (const macro of PRELUDE) await connection.run(macro);
     return new DuckDbRunner(instance, connection);
   }
