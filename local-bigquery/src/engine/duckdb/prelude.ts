@@ -4,6 +4,7 @@
  */
 import { CAST_MACROS } from "./casts";
 import { ARRAY_MACROS } from "./functions_array";
+import { JSON_MACROS } from "./functions_json";
 import { DATETIME_MACROS } from "./functions_datetime";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
@@ -88,6 +89,7 @@ const BASE: string[] = [
   ...DATETIME_MACROS,
   ...CAST_MACROS,
   ...ARRAY_MACROS,
+  ...JSON_MACROS,
 ];
 
 /**

@@ -64,6 +64,7 @@ export function toCell(value: DuckDBValue, type: TypeProto): Value {
     case "TYPE_BOOL":
       return value ? "true" : "false";
     case "TYPE_STRING":
+    case "TYPE_JSON":
       return value as string;
     case "TYPE_BYTES":
       return Buffer.from((value as DuckDBBlobValue).bytes).toString("base64");
