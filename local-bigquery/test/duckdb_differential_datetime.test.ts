@@ -62,6 +62,15 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
     }
   });
 
+  it("FORMAT_DATE, FORMAT_DATETIME, FORMAT_TIMESTAMP, FORMAT_TIME: ZetaSQL's padding, week numbers, fractions, epoch seconds", async () => {
+    await same("SELECT id, FORMAT_DATE('%Y|%F|%C|%y|%G|%g|%V|%U|%W|%u|%w|%j|%e|%D|%x|%a|%A|%b|%B|%h|%m|%d|%Q|%E4Y|%%|%n|%t', d) f FROM t");
+    await same("SELECT id, FORMAT_TIMESTAMP('%Y-%m-%d %H:%M:%S|%T|%R|%I|%p|%l|%k|%Z|%z|%Ez|%E3S|%E6S|%Es|%s|%c|%X|%P|%%|%n|%t|%E*S|%Q|%E4Y', ts) f FROM t");
+    await same("SELECT id, FORMAT_DATETIME('%c|%H:%M:%E3S|%E*S|%E1S', dt) f, FORMAT_TIME('%H:%M:%S %p|%E*S|%I %l', tm) g FROM w");
+    await same("SELECT FORMAT_DATE('', DATE '2024-01-01') a, FORMAT_DATE('plain', DATE '2024-01-01') b, FORMAT_DATE('%Y', CAST(NULL AS DATE)) c, FORMAT_TIMESTAMP('%F %T', TIMESTAMP '2024-06-30 13:45:00.5', 'UTC') e");
+    expect(await diff.refusal("SELECT FORMAT_DATE('%H', d) FROM t")).toBe("unsupported: format element %H");
+    expect(await diff.refusal("SELECT FORMAT_TIMESTAMP('%F', ts, 'Europe/Paris') FROM t")).toBe("unsupported: a time zone other than UTC");
+  });
+
   it("CAST from STRING follows GoogleSQL's grammar (hex, whitespace, inf/nan, rounding, leap seconds)", async () => {
     await same(
       "SELECT v, SAFE_CAST(v AS INT64) i, SAFE_CAST(v AS FLOAT64) f, SAFE_CAST(v AS NUMERIC) n, SAFE_CAST(v AS BOOL) b FROM UNNEST([' 12 ', '+5', '-0x1F', '0x1f', '1e3', '1.0', '1.5', '', 'abc', '9223372036854775808', '-9223372036854775808', 'inf', '-INF', 'nan', 'NaN', 'infinity', '1e400', '.5', '5.', ' 1.25e-2 ', 'true', 'FALSE', ' true', 't', '1', '0.0000000005', '0.0000000015', '-0.0000000005', '99999999999999999999999999999.9999999995', '1_000', '0x', '١٢', '\\t7\\n', '0x8000000000000000', '-0x8000000000000000', '+inf', '-nan', '1e-400', '00012', '-0']) v",

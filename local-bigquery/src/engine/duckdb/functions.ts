@@ -5,6 +5,7 @@
 import { type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
 import { ARRAY_FUNCTIONS, equality } from "./functions_array";
 import { DATETIME_FUNCTIONS } from "./functions_datetime";
+import { FORMAT_FUNCTIONS } from "./functions_format";
 import { JSON_FUNCTIONS } from "./functions_json";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
@@ -50,6 +51,7 @@ export const FUNCTIONS: Record<string, Form> = {
   ...DATETIME_FUNCTIONS,
   ...ARRAY_FUNCTIONS,
   ...JSON_FUNCTIONS,
+  ...FORMAT_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),
