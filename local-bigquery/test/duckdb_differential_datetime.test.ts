@@ -71,6 +71,16 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
     expect(await diff.refusal("SELECT FORMAT_TIMESTAMP('%F', ts, 'Europe/Paris') FROM t")).toBe("unsupported: a time zone other than UTC");
   });
 
+  it("PARSE_DATE: numbers read greedily without backtracking, month names, surrounding whitespace", async () => {
+    await same(
+      "SELECT v, SAFE.PARSE_DATE('%Y-%m-%d', v) a, SAFE.PARSE_DATE('%Y%m%d', v) b, SAFE.PARSE_DATE('%m/%d/%Y', v) c, SAFE.PARSE_DATE('%d %b %Y', v) d FROM UNNEST(['2024-01-05', '2024-1-5', ' 2024-01-05', '2024-01-05 ', '20240105', '2024015', '01/05/2024', '1/5/2024', '5 Jan 2024', '05 january 2024', '0001-01-01', '10000-01-01', '99-1-1', '2024-02-30', '2024-01-05x', '+2024-01-05', '-2024-01-05', '2024 -01-05', '2024- 01-05', '', '202401051', '00240105', '202415', '2024115', '5  JAN   2024', '5 Janu 2024', '5Jan2024', '0000-01-01', '00000101', CAST(NULL AS STRING)]) v",
+    );
+    await same("SELECT id, PARSE_DATE('%Y-%m-%d', CAST(d AS STRING)) p, PARSE_DATE('%Y%m%d', FORMAT_DATE('%Y%m%d', d)) q FROM t WHERE id > 2");
+    await bothFail("SELECT PARSE_DATE('%Y%m%d', '202415')");
+    await bothFail("SELECT PARSE_DATE('%Y-%m-%d', s) FROM t");
+    expect(await diff.refusal("SELECT PARSE_DATE('%F', s) FROM t")).toBe("unsupported: PARSE_DATE element %F");
+  });
+
   it("CAST from STRING follows GoogleSQL's grammar (hex, whitespace, inf/nan, rounding, leap seconds)", async () => {
     await same(
       "SELECT v, SAFE_CAST(v AS INT64) i, SAFE_CAST(v AS FLOAT64) f, SAFE_CAST(v AS NUMERIC) n, SAFE_CAST(v AS BOOL) b FROM UNNEST([' 12 ', '+5', '-0x1F', '0x1f', '1e3', '1.0', '1.5', '', 'abc', '9223372036854775808', '-9223372036854775808', 'inf', '-INF', 'nan', 'NaN', 'infinity', '1e400', '.5', '5.', ' 1.25e-2 ', 'true', 'FALSE', ' true', 't', '1', '0.0000000005', '0.0000000015', '-0.0000000005', '99999999999999999999999999999.9999999995', '1_000', '0x', '١٢', '\\t7\\n', '0x8000000000000000', '-0x8000000000000000', '+inf', '-nan', '1e-400', '00012', '-0']) v",

@@ -6,6 +6,7 @@ import { type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
 import { ARRAY_FUNCTIONS, equality } from "./functions_array";
 import { DATETIME_FUNCTIONS } from "./functions_datetime";
 import { FORMAT_FUNCTIONS } from "./functions_format";
+import { PARSE_FUNCTIONS } from "./functions_parse";
 import { JSON_FUNCTIONS } from "./functions_json";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
@@ -52,6 +53,7 @@ export const FUNCTIONS: Record<string, Form> = {
   ...ARRAY_FUNCTIONS,
   ...JSON_FUNCTIONS,
   ...FORMAT_FUNCTIONS,
+  ...PARSE_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),

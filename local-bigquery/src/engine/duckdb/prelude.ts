@@ -5,6 +5,7 @@
 import { CAST_MACROS } from "./casts";
 import { ARRAY_MACROS } from "./functions_array";
 import { JSON_MACROS } from "./functions_json";
+import { PARSE_MACROS } from "./functions_parse";
 import { DATETIME_MACROS } from "./functions_datetime";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
@@ -90,6 +91,7 @@ const BASE: string[] = [
   ...CAST_MACROS,
   ...ARRAY_MACROS,
   ...JSON_MACROS,
+  ...PARSE_MACROS,
 ];
 
 /**
