@@ -62,6 +62,13 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same("SELECT id, SUM(n) OVER (ORDER BY id) AS s, AVG(n) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM t WHERE id > 1");
   });
 
+  it("AVG of INT64 averages FLOAT64s, as ZetaSQL does (9223372036854775807 is 2^63 there)", async () => {
+    await same("SELECT AVG(a) AS a FROM t", [], ["a"]);
+    await same("SELECT b, AVG(a) AS a, AVG(id) AS i FROM t GROUP BY b", [], ["a", "i"]);
+    await same("SELECT id, AVG(a) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM t", [], ["a"]);
+    expect(await diff.refusal("SELECT AVG(DISTINCT a) FROM t")).toBe("unsupported: AVG(DISTINCT ...) of TYPE_INT64");
+  });
+
   it("STDDEV and VARIANCE of FLOAT64, INT64 and NUMERIC; NaN and infinite inputs; huge variances", async () => {
     const all = "STDDEV(x) AS s1, STDDEV_POP(x) AS s2, VARIANCE(x) AS v1, VAR_POP(x) AS v2";
     const approx = ["s1", "s2", "v1", "v2"];
@@ -72,6 +79,8 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same(`SELECT ${all} FROM t`, [], approx);
     await same(`SELECT ${all} FROM t WHERE id > 3`, [], approx);
     await same(`SELECT ${all} FROM e`, [], approx);
+    // One value: the sample forms are NULL (before any NaN), the population forms not.
+    await same("SELECT b, STDDEV(x) AS s, STDDEV_POP(x) AS p, VAR_SAMP(x) AS v FROM t GROUP BY b", [], ["s", "p", "v"]);
     await same("SELECT STDDEV(a) AS s, VAR_SAMP(n) AS v, STDDEV_POP(id) AS p FROM t", [], ["s", "v", "p"]);
     await same("SELECT s, STDDEV_POP(id) AS p, VAR_SAMP(id) AS v FROM t GROUP BY s", [], ["p", "v"]);
   });

@@ -154,6 +154,8 @@ export function expressionGenerator(random: () => number, kinds: Kind[] = ["INT6
             (d: number) => `ARRAY_TO_STRING(SPLIT(${s(d)}, ''), '-')`,
             (d: number) => `CHR(${small(d)} + 96)`,
             (d: number) => `ARRAY_TO_STRING(ARRAY(SELECT CAST(e AS STRING) FROM UNNEST(${arr(d)}) AS e WITH OFFSET o ORDER BY o), ',', 'null')`,
+            (d: number) => `FORMAT_DATE(${pick(["'%Y%m%d'", "'%d %b %Y'", "'%A %e %B, week %U/%W/%V'", "'%j %u %w %G %y %C'"])}, ${dt(d)})`,
+            (d: number) => `FORMAT_TIMESTAMP(${pick(["'%F %T'", "'%c %Z'", "'%E*S %E3S %s'", "'%I:%M %p %z'"])}, ${ts(d)})`,
           ]
         : []),
     ],
@@ -196,6 +198,8 @@ export function expressionGenerator(random: () => number, kinds: Kind[] = ["INT6
       (d) => `COALESCE(${dt(d)}, ${dt(d)})`,
       (d) => `${pick(["GREATEST", "LEAST"])}(${dt(d)}, ${dt(d)})`,
       (d) => `DATE(2024, ${small(d)} + 1, ${small(d)} + 1)`,
+      (d) => `PARSE_DATE('%Y%m%d', FORMAT_DATE('%Y%m%d', ${dt(d)}))`,
+      (d) => `SAFE.PARSE_DATE(${pick(["'%Y-%m-%d'", "'%d %b %Y'", "'%Y%m%d'"])}, ${s(d)})`,
     ],
     TIMESTAMP: [
       (d) => `TIMESTAMP_ADD(${ts(d)}, INTERVAL ${small(d)} ${pick(TS_PARTS)})`,

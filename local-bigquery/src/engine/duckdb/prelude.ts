@@ -14,10 +14,12 @@ import { STRING_MACROS } from "./functions_string";
 export const SESSION: string[] = [
   // TIMESTAMP is TIMESTAMPTZ, read and printed in UTC.
   "SET TimeZone = 'UTC'",
-  // Both drop expressions whose errors GoogleSQL raises: the expression rewriter moves constants
-  // across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), and statistics
-  // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL.
-  "SET disabled_optimizers = 'expression_rewriter,statistics_propagation'",
+  // The first two drop expressions whose errors GoogleSQL raises: the expression rewriter moves
+  // constants across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), statistics
+  // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL. The
+  // third adds some: it hoists an expression that occurs twice (macros repeat their arguments)
+  // out of a COALESCE or CASE branch, evaluating it on every row.
+  "SET disabled_optimizers = 'expression_rewriter,statistics_propagation,common_subexpressions'",
   // Macros expand in place: nested calls (LOG of IEEE_DIVIDE of ...) nest deeper than the default 1000.
   "SET max_expression_depth TO 20000",
 ];
