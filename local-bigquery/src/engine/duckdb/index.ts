@@ -57,7 +57,8 @@
  * BigQuery in no fixed order; the compiler uses fsum (Kahan-Babuska), raising only when the total
  * overflows as ZetaSQL does, and the differential tests compare these results within a relative
  * 1e-12. ZetaSQL's AVG is a running mean, NaN once an infinity is followed by another value;
- * the compiler's is SUM / COUNT (IEEE's, BigQuery's +/-inf). APPROX_COUNT_DISTINCT (which the
+ * the compiler's is SUM / COUNT (IEEE's, BigQuery's +/-inf). ZetaSQL averages INT64 as FLOAT64s
+ * (so 2^63 - 1 and -2^63 cancel to 0 there): so does the compiler. APPROX_COUNT_DISTINCT (which the
  * reference lacks) is an exact COUNT(DISTINCT), BigQuery's answer for small inputs. ROLLUP (which
  * the reference lacks) is tested against its definition, the UNION ALL of its grouping sets.
  *
@@ -65,12 +66,14 @@
  * GoogleSQL evaluates every argument of a call, so (a * 2^62) + NULL raises for large a; DuckDB
  * (1) folds a call with a constant NULL argument to NULL in the binder, (2) moves constants across
  * comparisons (-1 <= c - x becomes x <= c + 1, no overflow), (3) replaces provably-NULL
- * expressions by NULL (statistics propagation), (4) short-circuits CASE and OR. Hence: NULL and
+ * expressions by NULL (statistics propagation), (4) short-circuits CASE and OR, and (5) adds
+ * some: common-subexpression elimination hoists an expression that occurs twice (macros repeat
+ * their arguments) out of a COALESCE or CASE branch, evaluating it on every row. Hence: NULL and
  * computed constant arguments are scalar subqueries, or under IF/CASE/COALESCE branches (which
  * GoogleSQL may skip but a subquery would always run) CASEs on a volatile condition, as opaque
  * and evaluated only with the branch; the session disables the expression_rewriter and
  * statistics_propagation optimizers; the prelude macros count NULLs by a sum, which evaluates
- * every argument, before their CASE shortcuts. SAFE. calls run under TRY with the macros' safe_
+ * every argument, before their CASE shortcuts; common_subexpressions is disabled too. SAFE. calls run under TRY with the macros' safe_
  * variants (error() as NULL), only when no argument can fail (SAFE. keeps argument errors).
  *
  * ZetaSQL evaluates every argument of AND and OR (not lazily); DuckDB splits a WHERE's conjunctions
