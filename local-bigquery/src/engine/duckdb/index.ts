@@ -4,9 +4,10 @@
  * Not yet wired into the server.
  *
  * Contract: exactness. compileQuery() emits only forms proven equal to ZetaSQL's reference
- * evaluator by test/duckdb_differential*.test.ts (including a generated corpus of 1,200 queries); any node, function, argument type or modifier
- * it does not know yields { ok: false, unsupported: "unsupported: <construct>" } so the caller
- * falls back to ZetaSQL. Never a silently different answer.
+ * evaluator by test/duckdb_differential*.test.ts (with a generated corpus of 1,200 queries); any
+ * node, function, argument type or modifier it does not know yields { ok: false, unsupported:
+ * "unsupported: <construct>" } so the caller falls back to ZetaSQL. Never a silently different
+ * answer.
  *
  * Resolved-AST shapes (Analyze's proto JSON; resolved_ast.ts flattens them):
  * - each node is wrapped once per abstract base (`resolvedScanNode` > `resolvedProjectScanNode`),
@@ -66,15 +67,16 @@
  * GoogleSQL evaluates every argument of a call, so (a * 2^62) + NULL raises for large a; DuckDB
  * (1) folds a call with a constant NULL argument to NULL in the binder, (2) moves constants across
  * comparisons (-1 <= c - x becomes x <= c + 1, no overflow), (3) replaces provably-NULL
- * expressions by NULL (statistics propagation), (4) short-circuits CASE and OR, and (5) adds
- * some: common-subexpression elimination hoists an expression that occurs twice (macros repeat
- * their arguments) out of a COALESCE or CASE branch, evaluating it on every row. Hence: NULL and
+ * expressions by NULL (statistics propagation), (4) short-circuits CASE and OR, and (5) adds some:
+ * common-subexpression elimination hoists an expression that occurs twice (macros repeat their
+ * arguments) out of a COALESCE or CASE branch, evaluating it on every row. Hence: NULL and
  * computed constant arguments are scalar subqueries, or under IF/CASE/COALESCE branches (which
- * GoogleSQL may skip but a subquery would always run) CASEs on a volatile condition, as opaque
- * and evaluated only with the branch; the session disables the expression_rewriter and
+ * GoogleSQL may skip but a subquery would always run) CASEs on a volatile condition, as opaque and
+ * evaluated only with the branch; the session disables the expression_rewriter and
  * statistics_propagation optimizers; the prelude macros count NULLs by a sum, which evaluates
- * every argument, before their CASE shortcuts; common_subexpressions is disabled too. SAFE. calls run under TRY with the macros' safe_
- * variants (error() as NULL), only when no argument can fail (SAFE. keeps argument errors).
+ * every argument, before their CASE shortcuts; common_subexpressions is disabled too. SAFE. calls
+ * run under TRY with the macros' safe_ variants (error() as NULL), only when no argument can fail
+ * (SAFE. keeps argument errors).
  *
  * ZetaSQL evaluates every argument of AND and OR (not lazily); DuckDB splits a WHERE's conjunctions
  * into filters that each see only the rows the previous kept, so a WHERE that may fail is compiled
