@@ -35,6 +35,8 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
 
   it("EXTRACT of every part, WEEK(<day>), DATE/TIME/DATETIME parts", async () => {
     await same("SELECT id, EXTRACT(WEEK FROM d) a, EXTRACT(WEEK(MONDAY) FROM d) b, EXTRACT(WEEK(SATURDAY) FROM ts) c, EXTRACT(DATE FROM ts) e, EXTRACT(TIME FROM ts) f, EXTRACT(DATETIME FROM ts) g FROM t");
+    await same("SELECT id, EXTRACT(HOUR FROM ts AT TIME ZONE 'UTC') h, TIMESTAMP_TRUNC(ts, DAY, 'UTC') t, EXTRACT(DATE FROM ts AT TIME ZONE 'UTC') d, DATE(ts, 'UTC') e FROM t");
+    expect(await diff.refusal("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'America/New_York') FROM t")).toBe("unsupported: a time zone other than UTC");
     await same("SELECT id, EXTRACT(HOUR FROM tm) h, EXTRACT(MICROSECOND FROM tm) i, EXTRACT(DAYOFWEEK FROM dt) b, EXTRACT(WEEK FROM dt) c, EXTRACT(MILLISECOND FROM dt) m, EXTRACT(DATE FROM dt) e, EXTRACT(TIME FROM dt) f FROM w");
   });
 

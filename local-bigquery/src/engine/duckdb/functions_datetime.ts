@@ -142,7 +142,7 @@ const SUBDAY_TRUNC: Record<number, string> = {
 };
 
 function trunc(call: Call): string {
-  if (call.args.length > 2) return refuse("a _TRUNC with a time zone");
+  utcOnly(call, 2);
   const t = kind(call.types[0]);
   const part = partOf(call, 1);
   const x = call.args[0];
@@ -189,8 +189,9 @@ const EXTRACT_TIME_PARTS: Record<number, (x: string) => string> = {
   [P.MICROSECOND]: (x) => `(microsecond(${x}) % 1000000)`,
 };
 
-function extract({ args, types, enums }: Call): string {
-  if (args.length !== 2) return refuse("EXTRACT with a time zone");
+function extract(call: Call): string {
+  const { args, types, enums } = call;
+  utcOnly(call, 2);
   const part = enums[1] ?? refuse("EXTRACT of a computed part");
   const t = kind(types[0]);
   const x = args[0];
@@ -216,7 +217,7 @@ function utcOnly(call: Call, i: number): void {
 
 /** EXTRACT(DATE / TIME / DATETIME FROM x) without a time zone. */
 const extractAs = (target: string): Form => (call) => {
-  if (call.args.length > 1) return refuse("EXTRACT with a time zone");
+  utcOnly(call, 1);
   return target === "TIME" ? `CAST(CAST(${call.args[0]} AS TIMESTAMP) AS TIME)` : `CAST(${call.args[0]} AS ${target})`;
 };
 

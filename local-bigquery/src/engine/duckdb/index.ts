@@ -100,10 +100,10 @@
  * casts (zones in the text), PARSE_DATE beyond %Y %m %d %e %b (and PARSE_DATETIME,
  * PARSE_TIMESTAMP, PARSE_TIME), FORMAT's %f %x %o %t (and FLOAT64 past 17 digits), INITCAP,
  * NUMERIC * and /, STRUCT/ARRAY ordering, ARRAY_AGG(DISTINCT FLOAT64), STRING_AGG of BYTES,
- * SUM/AVG(DISTINCT FLOAT64 or NUMERIC), GROUPING() (which ZetaSQL does not analyse, nor GROUPING
- * SETS and CUBE), UNNEST of several arrays (not analysed either), TABLESAMPLE, RANGE frames over
- * FLOAT64, subqueries that may fail under a conditional branch, BIGNUMERIC, INTERVAL, GEOGRAPHY,
- * DML.
+ * SUM/AVG(DISTINCT FLOAT64 or NUMERIC), AVG(DISTINCT INT64), GROUPING() (which ZetaSQL does not
+ * analyse, nor GROUPING SETS and CUBE), UNNEST of several arrays (not analysed either),
+ * TABLESAMPLE, RANGE frames over FLOAT64, subqueries that may fail under a conditional branch,
+ * BIGNUMERIC, INTERVAL, GEOGRAPHY, DML.
  */
 export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
 export { DuckDbRunner, toCell } from "./runner";
