@@ -55,6 +55,19 @@ export function compileFilteredAggregate(node: Node, scope: Scope, condition: st
   return form(call);
 }
 
+/**
+ * PERCENTILE_DISC with a literal fraction over ordered kinds (not FLOAT64: ZetaSQL orders NaN
+ * first, DuckDB last). PERCENTILE_CONT is refused: its interpolation rounds differently from
+ * DuckDB's (one ulp, for large values).
+ */
+function percentile(call: AggregateCall, window: string): string {
+  if (call.name !== "percentile_disc") return refuse("analytic percentile_cont");
+  const k = typeOfNode(call.argNodes[0]).typeKind;
+  if (!ORDERED_SCALARS.has(k)) return refuse(`PERCENTILE_DISC of ${k}`);
+  if (call.argNodes[1]?.kind !== "Literal") return refuse("PERCENTILE_DISC with a computed fraction");
+  return `quantile_disc(${call.args[0]}, ${call.args[1]}) ${window}`;
+}
+
 /** Navigation and numbering functions (no frame); their DuckDB names are the same. */
 const ANALYTIC: Record<string, (args: string[]) => string> = {
   row_number: () => "row_number()",
@@ -138,6 +151,7 @@ export function compileAnalytic(node: Node, group: Node, scope: Scope): string {
     }
     return `${navigation(args)} ${window}`;
   }
+  if (name === "percentile_cont" || name === "percentile_disc") return percentile(call, window);
   const aggregate = AGGREGATES[name] ?? refuse(`analytic ${name}`);
   return aggregate(call);
 }
