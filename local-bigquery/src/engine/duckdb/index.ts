@@ -90,20 +90,20 @@
  *
  * Covered: scans (tables, projections, filters, ORDER BY/LIMIT, joins, WITH and WITH RECURSIVE,
  * set operations, UNNEST of one array, aggregates with ROLLUP, analytic functions with ROWS and
- * RANGE frames, PIVOT, UNPIVOT); scalar, EXISTS, IN and ARRAY subqueries, correlated or not; the
- * functions in FUNCTIONS (functions*.ts: operators, conditionals, strings, BYTES, regular
- * expressions, FORMAT, math, dates and times, FORMAT_*, PARSE_DATE, arrays, JSON scalars),
- * AGGREGATES (aggregate_forms.ts) and ANALYTIC; CASTS (casts.ts), STRUCT/ARRAY equality, the SAFE.
- * prefix.
+ * RANGE frames, PIVOT, UNPIVOT); scalar, EXISTS, IN and ARRAY subqueries, correlated or not;
+ * NUMERIC +, - and * (exact, GoogleSQL's overflow); the functions in FUNCTIONS (functions*.ts:
+ * operators, conditionals, strings, BYTES, regular expressions, FORMAT, math, dates and times,
+ * FORMAT_*, PARSE_DATE, arrays, JSON scalars), AGGREGATES (aggregate_forms.ts), ANALYTIC and
+ * PERCENTILE_DISC; CASTS (casts.ts), STRUCT/ARRAY equality, the SAFE. prefix.
  * Refused: anything not listed there, in particular ROUND/TRUNC(FLOAT64, digits), time zones other
  * than UTC, JSON_QUERY/JSON_EXTRACT/PARSE_JSON and JSON functions of STRING, STRING to TIMESTAMP
  * casts (zones in the text), PARSE_DATE beyond %Y %m %d %e %b (and PARSE_DATETIME,
  * PARSE_TIMESTAMP, PARSE_TIME), FORMAT's %f %x %o %t (and FLOAT64 past 17 digits), INITCAP,
- * NUMERIC * and /, STRUCT/ARRAY ordering, ARRAY_AGG(DISTINCT FLOAT64), STRING_AGG of BYTES,
- * SUM/AVG(DISTINCT FLOAT64 or NUMERIC), AVG(DISTINCT INT64), GROUPING() (which ZetaSQL does not
- * analyse, nor GROUPING SETS and CUBE), UNNEST of several arrays (not analysed either),
- * TABLESAMPLE, RANGE frames over FLOAT64, subqueries that may fail under a conditional branch,
- * BIGNUMERIC, INTERVAL, GEOGRAPHY, DML.
+ * NUMERIC / (and SAFE_MULTIPLY of NUMERIC), STRUCT/ARRAY ordering, ARRAY_AGG(DISTINCT FLOAT64),
+ * STRING_AGG of BYTES, SUM/AVG(DISTINCT FLOAT64 or NUMERIC), AVG(DISTINCT INT64), GROUPING()
+ * (which ZetaSQL does not analyse, nor GROUPING SETS and CUBE), UNNEST of several arrays (not
+ * analysed either), TABLESAMPLE, RANGE frames over FLOAT64, subqueries that may fail under a
+ * conditional branch, PERCENTILE_CONT, BIGNUMERIC, INTERVAL, GEOGRAPHY, DML.
  */
 export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
 export { DuckDbRunner, toCell } from "./runner";
