@@ -213,6 +213,7 @@ export function expressionGenerator(random: () => number, kinds: Kind[] = ["INT6
     NUMERIC: [
       (d) => `(${n(d)} + ${n(d)})`,
       (d) => `(${n(d)} - ${n(d)})`,
+      (d) => `(${n(d)} * ${n(d)})`,
       (d) => `-(${n(d)})`,
       (d) => `${pick(["ABS", "SIGN", "ROUND", "TRUNC", "CEIL", "FLOOR"])}(${n(d)})`,
       (d) => `${pick(["ROUND", "TRUNC"])}(${n(d)}, ${pick(["0", "1", "-1", "5", "9"])})`,
