@@ -62,6 +62,13 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same("SELECT id, SUM(n) OVER (ORDER BY id) AS s, AVG(n) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM t WHERE id > 1");
   });
 
+  it("AVG of INT64 averages FLOAT64s, as ZetaSQL does (9223372036854775807 is 2^63 there)", async () => {
+    await same("SELECT AVG(a) AS a FROM t", [], ["a"]);
+    await same("SELECT b, AVG(a) AS a, AVG(id) AS i FROM t GROUP BY b", [], ["a", "i"]);
+    await same("SELECT id, AVG(a) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM t", [], ["a"]);
+    expect(await diff.refusal("SELECT AVG(DISTINCT a) FROM t")).toBe("unsupported: AVG(DISTINCT ...) of TYPE_INT64");
+  });
+
   it("STDDEV and VARIANCE of FLOAT64, INT64 and NUMERIC; NaN and infinite inputs; huge variances", async () => {
     const all = "STDDEV(x) AS s1, STDDEV_POP(x) AS s2, VARIANCE(x) AS v1, VAR_POP(x) AS v2";
     const approx = ["s1", "s2", "v1", "v2"];
@@ -72,6 +79,8 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same(`SELECT ${all} FROM t`, [], approx);
     await same(`SELECT ${all} FROM t WHERE id > 3`, [], approx);
     await same(`SELECT ${all} FROM e`, [], approx);
+    // One value: the sample forms are NULL (before any NaN), the population forms not.
+    await same("SELECT b, STDDEV(x) AS s, STDDEV_POP(x) AS p, VAR_SAMP(x) AS v FROM t GROUP BY b", [], ["s", "p", "v"]);
     await same("SELECT STDDEV(a) AS s, VAR_SAMP(n) AS v, STDDEV_POP(id) AS p FROM t", [], ["s", "v", "p"]);
     await same("SELECT s, STDDEV_POP(id) AS p, VAR_SAMP(id) AS v FROM t GROUP BY s", [], ["p", "v"]);
   });
@@ -101,6 +110,20 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same("SELECT s, ARRAY_AGG(id ORDER BY id DESC) AS ids, STRING_AGG(CAST(id AS STRING), '|' ORDER BY id) AS t FROM t GROUP BY s");
     await same("SELECT ARRAY_AGG(STRUCT(id, s) ORDER BY id DESC LIMIT 2) AS v, ARRAY_AGG(d ORDER BY d) AS ds FROM t");
     await same("SELECT id, ARRAY_AGG(id) OVER (ORDER BY id) AS v, STRING_AGG(s, '-') OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS w FROM t");
+  });
+
+  it("PERCENTILE_DISC over ordered kinds, with NULLs, ties and INT64 extremes", async () => {
+    await same("SELECT id, PERCENTILE_DISC(s, 0.5) OVER () a, PERCENTILE_DISC(d, 0.1) OVER (PARTITION BY b) c, PERCENTILE_DISC(ts, 0.99) OVER () e, PERCENTILE_DISC(n, 0.7) OVER () f, PERCENTILE_DISC(a, 0) OVER () g FROM t");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.44) OVER () d0, PERCENTILE_DISC(v, 0.519) OVER () d1, PERCENTILE_DISC(v, 0.5) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([7, CAST(NULL AS INT64), CAST(NULL AS INT64), 7, 7, 7, -927, CAST(NULL AS INT64)]) v WITH OFFSET o");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.3) OVER () d0, PERCENTILE_DISC(v, 1.0) OVER () d1, PERCENTILE_DISC(v, 0.1) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([77583279168393, 7, -1108457792, CAST(NULL AS INT64), 7, 3518464, -2437711936054581, 351735931]) v WITH OFFSET o");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.68) OVER () d0, PERCENTILE_DISC(v, 0.45) OVER () d1, PERCENTILE_DISC(v, 0.99) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([548114264594874]) v WITH OFFSET o");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.243) OVER () d0, PERCENTILE_DISC(v, 0.3717) OVER () d1, PERCENTILE_DISC(v, 0.1272) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([-2598075466688, 7, CAST(NULL AS INT64), -7603, 7, -89751478058, 7]) v WITH OFFSET o");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.3) OVER () d0, PERCENTILE_DISC(v, 0.0) OVER () d1, PERCENTILE_DISC(v, 0.482) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([5468155273969, 7, -304172423612059988, -84653635863350, CAST(NULL AS INT64), 9268823876457534, CAST(NULL AS INT64), -755119187124783800, CAST(NULL AS INT64), -947536714824637, 619345868395, CAST(NULL AS INT64), 85009934889444100, 7]) v WITH OFFSET o");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.7282) OVER () d0, PERCENTILE_DISC(v, 0.9343) OVER () d1, PERCENTILE_DISC(v, 0.4) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([CAST(NULL AS INT64), 7, 7, CAST(NULL AS INT64), 1409059580596, CAST(NULL AS INT64)]) v WITH OFFSET o");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.8) OVER () d0, PERCENTILE_DISC(v, 0.451) OVER () d1, PERCENTILE_DISC(v, 0.9257) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([-13345661921423520, CAST(NULL AS INT64), CAST(NULL AS INT64), -540014933, CAST(NULL AS INT64), CAST(NULL AS INT64), 2898950, CAST(NULL AS INT64), CAST(NULL AS INT64)]) v WITH OFFSET o");
+    await same("SELECT o, PERCENTILE_DISC(v, 0.446) OVER () d0, PERCENTILE_DISC(v, 0.96) OVER () d1, PERCENTILE_DISC(v, 0.1993) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([7, -66939509035704, 7, 7, CAST(NULL AS INT64), -5530340, -17533]) v WITH OFFSET o");
+    expect(await diff.refusal("SELECT PERCENTILE_CONT(a, 0.5) OVER () FROM t")).toBe("unsupported: analytic percentile_cont");
+    expect(await diff.refusal("SELECT PERCENTILE_DISC(x, 0.5) OVER () FROM t")).toBe("unsupported: PERCENTILE_DISC of TYPE_DOUBLE");
   });
 
   it("refuses the aggregate forms not proven", async () => {

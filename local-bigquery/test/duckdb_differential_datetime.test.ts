@@ -27,8 +27,16 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
     }
   });
 
+  it("constants out of INTEGER range fail only where evaluated (DuckDB casts constants while binding)", async () => {
+    await same("SELECT id, UNIX_DATE(COALESCE(d, DATE_FROM_UNIX_DATE(-9223372036854775807))) AS u FROM t WHERE d IS NOT NULL");
+    await same("SELECT DATE_FROM_UNIX_DATE(-9223372036854775807) AS a, CHR(-9223372036854775807) AS b, DATE_ADD(DATE '2024-01-01', INTERVAL 9223372036854775807 MONTH) AS c, a FROM e");
+    await same("SELECT id, IF(id > 100, DATE_ADD(d, INTERVAL -9223372036854775807 DAY), d) AS v, IF(id > 100, GENERATE_DATE_ARRAY(d, d, INTERVAL 9223372036854775807 DAY), []) AS g FROM t");
+  });
+
   it("EXTRACT of every part, WEEK(<day>), DATE/TIME/DATETIME parts", async () => {
     await same("SELECT id, EXTRACT(WEEK FROM d) a, EXTRACT(WEEK(MONDAY) FROM d) b, EXTRACT(WEEK(SATURDAY) FROM ts) c, EXTRACT(DATE FROM ts) e, EXTRACT(TIME FROM ts) f, EXTRACT(DATETIME FROM ts) g FROM t");
+    await same("SELECT id, EXTRACT(HOUR FROM ts AT TIME ZONE 'UTC') h, TIMESTAMP_TRUNC(ts, DAY, 'UTC') t, EXTRACT(DATE FROM ts AT TIME ZONE 'UTC') d, DATE(ts, 'UTC') e FROM t");
+    expect(await diff.refusal("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'America/New_York') FROM t")).toBe("unsupported: a time zone other than UTC");
     await same("SELECT id, EXTRACT(HOUR FROM tm) h, EXTRACT(MICROSECOND FROM tm) i, EXTRACT(DAYOFWEEK FROM dt) b, EXTRACT(WEEK FROM dt) c, EXTRACT(MILLISECOND FROM dt) m, EXTRACT(DATE FROM dt) e, EXTRACT(TIME FROM dt) f FROM w");
   });
 
@@ -54,6 +62,25 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
     for (const sql of ["DATE(2024, 2, 30)", "DATE(10000, 1, 1)", "TIME(24, 0, 0)", "DATETIME(2024, 1, 1, 24, 0, 0)", "DATETIME(2024, 1, 1, 23, 59, 61)", "DATETIME(9999, 12, 31, 23, 59, 60)"]) {
       await bothFail(`SELECT ${sql}`);
     }
+  });
+
+  it("FORMAT_DATE, FORMAT_DATETIME, FORMAT_TIMESTAMP, FORMAT_TIME: ZetaSQL's padding, week numbers, fractions, epoch seconds", async () => {
+    await same("SELECT id, FORMAT_DATE('%Y|%F|%C|%y|%G|%g|%V|%U|%W|%u|%w|%j|%e|%D|%x|%a|%A|%b|%B|%h|%m|%d|%Q|%E4Y|%%|%n|%t', d) f FROM t");
+    await same("SELECT id, FORMAT_TIMESTAMP('%Y-%m-%d %H:%M:%S|%T|%R|%I|%p|%l|%k|%Z|%z|%Ez|%E3S|%E6S|%Es|%s|%c|%X|%P|%%|%n|%t|%E*S|%Q|%E4Y', ts) f FROM t");
+    await same("SELECT id, FORMAT_DATETIME('%c|%H:%M:%E3S|%E*S|%E1S', dt) f, FORMAT_TIME('%H:%M:%S %p|%E*S|%I %l', tm) g FROM w");
+    await same("SELECT FORMAT_DATE('', DATE '2024-01-01') a, FORMAT_DATE('plain', DATE '2024-01-01') b, FORMAT_DATE('%Y', CAST(NULL AS DATE)) c, FORMAT_TIMESTAMP('%F %T', TIMESTAMP '2024-06-30 13:45:00.5', 'UTC') e");
+    expect(await diff.refusal("SELECT FORMAT_DATE('%H', d) FROM t")).toBe("unsupported: format element %H");
+    expect(await diff.refusal("SELECT FORMAT_TIMESTAMP('%F', ts, 'Europe/Paris') FROM t")).toBe("unsupported: a time zone other than UTC");
+  });
+
+  it("PARSE_DATE: numbers read greedily without backtracking, month names, surrounding whitespace", async () => {
+    await same(
+      "SELECT v, SAFE.PARSE_DATE('%Y-%m-%d', v) a, SAFE.PARSE_DATE('%Y%m%d', v) b, SAFE.PARSE_DATE('%m/%d/%Y', v) c, SAFE.PARSE_DATE('%d %b %Y', v) d FROM UNNEST(['2024-01-05', '2024-1-5', ' 2024-01-05', '2024-01-05 ', '20240105', '2024015', '01/05/2024', '1/5/2024', '5 Jan 2024', '05 january 2024', '0001-01-01', '10000-01-01', '99-1-1', '2024-02-30', '2024-01-05x', '+2024-01-05', '-2024-01-05', '2024 -01-05', '2024- 01-05', '', '202401051', '00240105', '202415', '2024115', '5  JAN   2024', '5 Janu 2024', '5Jan2024', '0000-01-01', '00000101', CAST(NULL AS STRING)]) v",
+    );
+    await same("SELECT id, PARSE_DATE('%Y-%m-%d', CAST(d AS STRING)) p, PARSE_DATE('%Y%m%d', FORMAT_DATE('%Y%m%d', d)) q FROM t WHERE id > 2");
+    await bothFail("SELECT PARSE_DATE('%Y%m%d', '202415')");
+    await bothFail("SELECT PARSE_DATE('%Y-%m-%d', s) FROM t");
+    expect(await diff.refusal("SELECT PARSE_DATE('%F', s) FROM t")).toBe("unsupported: PARSE_DATE element %F");
   });
 
   it("CAST from STRING follows GoogleSQL's grammar (hex, whitespace, inf/nan, rounding, leap seconds)", async () => {

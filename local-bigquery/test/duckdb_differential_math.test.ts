@@ -4,6 +4,7 @@
  * GREATEST/LEAST; NUMERIC rounding, + and - with its overflow; SAFE_ arithmetic.
  */
 import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { seededRandom } from "./support/expression_generator";
 
 describe("DuckDB compiler vs ZetaSQL: math functions", () => {
   let diff: Differential;
@@ -39,11 +40,19 @@ describe("DuckDB compiler vs ZetaSQL: math functions", () => {
     await same("SELECT id, GREATEST(a, id) g, LEAST(a, id, 3) l, GREATEST(x, 1.0) gx, LEAST(x, 0.0) lx, GREATEST(s, 'b') gs, LEAST(d, DATE '2025-01-02') ld, GREATEST(n, 0) gn FROM t");
   });
 
-  it("IEEE_DIVIDE with signed zeros; SAFE_ADD/SUBTRACT/MULTIPLY/NEGATE; NUMERIC + and - with overflow", async () => {
+  it("IEEE_DIVIDE with signed zeros; SAFE_ADD/SUBTRACT/MULTIPLY/NEGATE; NUMERIC +, - and * with overflow", async () => {
     await same("SELECT id, IEEE_DIVIDE(x, 0) a, IEEE_DIVIDE(x, -0.0) b, IEEE_DIVIDE(-x, 0) c, IEEE_DIVIDE(x, x) d, IEEE_DIVIDE(1, x) e FROM t");
     await same("SELECT id, SAFE_ADD(a, 1) a1, SAFE_SUBTRACT(a, 1) a2, SAFE_MULTIPLY(a, 2) a3, SAFE_NEGATE(a) a4, SAFE_ADD(x, x) x1, SAFE_MULTIPLY(x, 10) x2, SAFE_ADD(n, n) n1, SAFE_SUBTRACT(n, 1) n2, SAFE_NEGATE(x) x3, SAFE_NEGATE(n) n3 FROM t");
     await same("SELECT id, n + n a, n - 1 b, -n c, n + a d FROM t WHERE id > 2 AND id < 8");
     await bothFail("SELECT n + n FROM t");
+    // NUMERIC * NUMERIC exactly, rounded half away from zero, overflow an error.
+    await same("SELECT id, n * n a, n * NUMERIC '2.5' b, n * NUMERIC '-0.000000001' c, n * CAST(a AS NUMERIC) d, n * NUMERIC '0.5' e FROM t WHERE id > 1 AND id <> 2");
+    await bothFail("SELECT n * n FROM t");
+    await bothFail("SELECT n * NUMERIC '10' FROM t WHERE id = 1");
+    const random = seededRandom(17);
+    const numeric = (): string => `NUMERIC '${random() < 0.5 ? "-" : ""}${Math.floor(random() * 10 ** Math.floor(random() * 15))}.${String(Math.floor(random() * 1e9)).padStart(9, "0")}'`;
+    const pairs = Array.from({ length: 80 }, () => `STRUCT(${numeric()} AS v, ${numeric()} AS w)`);
+    await same(`SELECT p.v, p.w, p.v * p.w AS m FROM UNNEST([${pairs.join(", ")}]) p`);
     await bothFail("SELECT -n - 1 FROM t WHERE id = 1 OR id = 2");
   });
 });

@@ -3,6 +3,7 @@
  * SAFE. forms), Unicode, empty strings; regular expressions through RE2 in both engines.
  */
 import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { seededRandom } from "./support/expression_generator";
 
 describe("DuckDB compiler vs ZetaSQL: string functions", () => {
   let diff: Differential;
@@ -52,6 +53,17 @@ describe("DuckDB compiler vs ZetaSQL: string functions", () => {
     await bothFail("SELECT REGEXP_CONTAINS(s, '(') FROM t");
     expect(await diff.refusal("SELECT REGEXP_EXTRACT(s, '(a)|b') FROM t")).toBe("unsupported: REGEXP_EXTRACT with a group that may not take part");
     expect(await diff.refusal("SELECT REGEXP_REPLACE(s, 'a', r'\\1') FROM t")).toBe("unsupported: a REGEXP_REPLACE rewrite naming a missing group");
+  });
+
+  it("FORMAT of %d %i %s %e %g with flags, widths and precisions; %f and the forms DuckDB prints otherwise are refused", async () => {
+    await same("SELECT id, FORMAT('%d|%5d|%-5d|%05d|%i|%+d|% d', a, a, a, a, a, a, a) d, FORMAT('%s|%10s|%-4s|', s, s, s) s, FORMAT('%e|%g|%.3g|%E|%G|%.16e|%.16g|%+.1e|%12.4g', x, x, x, x, x, x, x, x, x) f FROM t");
+    await same("SELECT FORMAT('%%|%s', 'a') b, FORMAT('%d', CAST(NULL AS INT64)) c, FORMAT('plain') p");
+    const random = seededRandom(5);
+    const values = Array.from({ length: 120 }, () => String((random() - 0.5) * 10 ** Math.floor(random() * 600 - 300)));
+    await same(`SELECT v, FORMAT('%.16e|%g|%.10g|%.3E', v, v, v, v) f FROM UNNEST([${values.join(", ")}, 0.1, 2.675, 5e-324, 9007199254740993]) v`);
+    expect(await diff.refusal("SELECT FORMAT('%.2f', x) FROM t")).toBe("unsupported: FORMAT specifier %f");
+    expect(await diff.refusal("SELECT FORMAT('%.17e', x) FROM t")).toBe("unsupported: FORMAT of FLOAT64 beyond 17 significant digits");
+    expect(await diff.refusal("SELECT FORMAT('%010e', x) FROM t")).toBe("unsupported: FORMAT of FLOAT64 with the 0 flag");
   });
 
   it("SAFE. turns the function's own errors into NULL, not its arguments'", async () => {

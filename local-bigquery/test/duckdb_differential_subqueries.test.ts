@@ -58,6 +58,11 @@ describe("DuckDB compiler vs ZetaSQL: subqueries", () => {
     );
   });
 
+  it("a branch COALESCE or IF skips is not evaluated, even where a macro repeats its argument (DuckDB's CSE would hoist it)", async () => {
+    await same("SELECT id, COALESCE(DATE(2024, 4, 4), DATE_ADD(SAFE.PARSE_DATE('%Y-%m-%d', CAST(NULL AS STRING)), INTERVAL MOD((7 - a), 5) YEAR)) AS e FROM t");
+    await same("SELECT id, IF(a IS NULL OR ABS(a) < 100, GREATEST(a, 7 - a, a * 2), 0) AS g, COALESCE(CAST(id AS STRING), LEFT(s, a - 1)) AS c FROM t");
+  });
+
   it("AND and OR evaluate every argument in WHERE, as ZetaSQL does", async () => {
     await bothFail("SELECT id FROM t WHERE id <> 1 AND a + 1 > 0");
     await bothFail("SELECT id FROM t WHERE a + 1 > 0 AND id <> 1");

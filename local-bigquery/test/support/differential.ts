@@ -197,4 +197,20 @@ const raw: EngineTable = {
 };
 
 
-export const TABLES: EngineTable[] = [t, small, wide, empty, raw];
+/** JSON cells as BigQuery returns them: canonical compact text (sorted keys, shortest numbers). */
+const json: EngineTable = {
+  name: "j",
+  columns: [f("id", "INTEGER"), f("doc", "JSON")],
+  rows: [
+    ["1", '{"a":1,"b":"x","c":[1,2.5,"é"],"d":{"e":null}}'],
+    ["2", '[1,"two",{"three":3}]'],
+    ["3", '"str"'],
+    ["4", "123"],
+    ["5", "null"],
+    ["6", '{"a":"line\\nbreak","b":true,"big":12345678901234567890,"neg":-0.5}'],
+    ["7", null],
+    ["8", '{"a":{"b":{"c":[10,20]}},"b":false}'],
+  ],
+};
+
+export const TABLES: EngineTable[] = [t, small, wide, empty, raw, json];

@@ -90,7 +90,10 @@ function sum(average: boolean): AggregateForm {
     plain(call, k === "TYPE_INT64" ? ORDERED_SCALARS : null);
     const [x] = call.args;
     // DuckDB sums BIGINT into HUGEINT; the cast back raises when the total leaves INT64.
-    if (k === "TYPE_INT64") return average ? `avg(${d(call)}${x})${call.over}` : `CAST(sum(${d(call)}${x})${call.over} AS BIGINT)`;
+    if (k === "TYPE_INT64" && !average) return `CAST(sum(${d(call)}${x})${call.over} AS BIGINT)`;
+    // ZetaSQL averages INT64 as FLOAT64s (9223372036854775807 is 2^63 there): the FLOAT64 form.
+    // (Its AVG(DISTINCT) takes distinct INT64s, which distinct FLOAT64s would merge: refused.)
+    if (k === "TYPE_INT64") return call.distinct ? refuse("AVG(DISTINCT ...) of TYPE_INT64") : doubleSum({ ...call, args: [`CAST(${x} AS DOUBLE)`] }, true);
     if (k === "TYPE_DOUBLE") return doubleSum(call, average);
     if (k === "TYPE_NUMERIC") return numericSum(call, average);
     return refuse(`${average ? "AVG" : "SUM"} of ${k}`);
@@ -116,7 +119,10 @@ function spread(fn: string, squared: boolean): AggregateForm {
     // NULL stays NULL (skipped): NOT isfinite(NULL) is NULL, so the ELSE branch gives x.
     const small = `${fn}(CASE WHEN NOT isfinite(${x}) OR abs(${x}) > 1e100 THEN 0 ELSE ${x} END)${o}`;
     const large = `${fn}(CASE WHEN NOT isfinite(${x}) THEN 0 ELSE ${x} / ${scale} END)${o}${back}`;
-    return `(CASE WHEN bool_or(NOT isfinite(${x}))${o} THEN CAST('NaN' AS DOUBLE) WHEN max(abs(${x}))${o} > 1e100 THEN ${large} ELSE ${small} END)`;
+    // Fewer than two values (one for the population forms) is NULL, before any NaN.
+    const minimum = fn.endsWith("_samp") ? 2 : 1;
+    return `(CASE WHEN count(${x})${o} < ${minimum} THEN NULL WHEN bool_or(NOT isfinite(${x}))${o} THEN CAST('NaN' AS DOUBLE)
+      WHEN max(abs(${x}))${o} > 1e100 THEN ${large} ELSE ${small} END)`;
   };
 }
 

@@ -12,10 +12,17 @@ const NEVER_RAISE = new Set([
   "$in", "$between", "$like", "if", "coalesce", "ifnull", "nullif", "$case_no_value", "$case_with_value",
   "$make_array", "lower", "upper", "length", "byte_length", "char_length", "starts_with", "ends_with", "strpos",
   "array_length", "safe_divide", "$in_array", "is_nan", "is_inf", "greatest", "least",
+  "trim", "ltrim", "rtrim", "reverse", "split", "unicode", "to_hex", "md5", "sha1", "sha256", "array_reverse", "array_concat",
+  "unix_date", "unix_seconds", "unix_millis", "unix_micros", "$extract", "timestamp_diff", "date_diff", "datetime_diff", "time_diff",
+  "sign", "ieee_divide", "safe_add", "safe_subtract", "safe_multiply", "safe_negate", "$safe_array_at_offset", "$safe_array_at_ordinal",
+  "json_value", "json_extract_scalar", "json_type", "to_json_string", "format_date", "format_datetime", "format_timestamp", "format_time",
 ]);
 
 /** Aggregates that cannot fail on any input (SUM and AVG can overflow). */
-const SAFE_AGGREGATES = new Set(["$count_star", "count", "countif", "min", "max", "logical_and", "logical_or", "any_value"]);
+const SAFE_AGGREGATES = new Set([
+  "$count_star", "count", "countif", "min", "max", "logical_and", "logical_or", "any_value", "bit_and", "bit_or", "bit_xor",
+  "array_agg", "string_agg", "approx_count_distinct", "stddev_samp", "stddev_pop", "var_samp", "var_pop",
+]);
 
 /** Casts that succeed for every value. */
 const SAFE_CASTS = new Set([

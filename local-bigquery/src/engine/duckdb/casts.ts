@@ -40,12 +40,12 @@ export const CAST_MACROS: string[] = [
   `CREATE MACRO gsql_leap(v) AS regexp_matches(v, ':60(\\.[0-9]*)?$')`,
   `CREATE MACRO gsql_unleap(v) AS regexp_replace(v, ':60(\\.[0-9]*)?$', ':59')`,
   `CREATE MACRO gsql_string_time(v) AS CASE WHEN v IS NULL THEN NULL
-     WHEN regexp_full_match(v, '${TIME_TEXT}') AND CAST(split_part(v, ':', 1) AS INTEGER) < 24
+     WHEN regexp_full_match(v, '${TIME_TEXT}') AND TRY_CAST(split_part(v, ':', 1) AS INTEGER) < 24
      THEN coalesce(TRY_CAST(gsql_unleap(v) AS TIME) + CASE WHEN gsql_leap(v) THEN INTERVAL 1 SECOND ELSE INTERVAL 0 SECOND END, error('Invalid time: ' || v))
      ELSE error('Invalid time: ' || v) END`,
   `CREATE MACRO gsql_string_datetime(v) AS CASE WHEN v IS NULL THEN NULL
      WHEN regexp_full_match(v, '${DATE_TEXT}') AND NOT starts_with(v, '0000') THEN coalesce(CAST(TRY_CAST(v AS DATE) AS TIMESTAMP), error('Invalid datetime: ' || v))
-     WHEN regexp_full_match(v, '${DATE_TEXT}[ Tt]${TIME_TEXT}') AND NOT starts_with(v, '0000') AND CAST(regexp_extract(v, '[ Tt]([0-9]+):', 1) AS INTEGER) < 24
+     WHEN regexp_full_match(v, '${DATE_TEXT}[ Tt]${TIME_TEXT}') AND NOT starts_with(v, '0000') AND TRY_CAST(regexp_extract(v, '[ Tt]([0-9]+):', 1) AS INTEGER) < 24
      THEN gsql_datetime_in_range(coalesce(TRY_CAST(gsql_unleap(regexp_replace(v, '[Tt]', ' ')) AS TIMESTAMP), error('Invalid datetime: ' || v))
        + CASE WHEN gsql_leap(v) THEN INTERVAL 1 SECOND ELSE INTERVAL 0 SECOND END)
      ELSE error('Invalid datetime: ' || v) END`,

@@ -20,8 +20,12 @@ export interface Scope {
   constants?: ReadonlyMap<string, Value>;
   /** Output columns of each WITH entry in scope, by name. */
   withColumns: Map<string, ResolvedColumn[]>;
-  /** Inside an argument that IF, CASE, COALESCE, AND or OR may leave unevaluated. */
+  /** Inside a recursive WITH entry's recursive term: the entry's name and columns. */
+  recursive?: { name: string; columns: ResolvedColumn[] };
+  /** Inside an argument that IF, CASE or COALESCE may leave unevaluated. */
   lazy?: boolean;
+  /** Inside a SAFE. call whose arguments cannot fail: constants stay plain (no scalar subqueries, which TRY refuses). */
+  plain?: boolean;
 }
 
 /** Every relation the compiler builds names its columns c<column id>. */
@@ -32,7 +36,7 @@ export const typeOfNode = (node: Node): TypeProto => node.type as TypeProto;
 export function compileExpr(node: Node, scope: Scope): string {
   switch (node.kind) {
     case "Literal":
-      return literal(node);
+      return literal(node, scope);
     case "ColumnRef":
       // A correlated reference names the outer column (ids are unique); DuckDB resolves it outward.
       return col(node.column as ResolvedColumn);
@@ -42,7 +46,7 @@ export function compileExpr(node: Node, scope: Scope): string {
       // A script variable: its value is known for this statement, like a parameter's.
       const name = String((node.constant as { name?: string } | undefined)?.name ?? "").toLowerCase();
       if (!scope.constants?.has(name)) return refuse(`constant ${name} without a value`);
-      return constant(scope.constants.get(name) ?? null, typeOfNode(node));
+      return constant(scope.constants.get(name) ?? null, typeOfNode(node), scope);
     }
     case "Cast":
       return cast(node, scope);
@@ -72,18 +76,18 @@ export function compileExpr(node: Node, scope: Scope): string {
  * arguments, errors included ((a * 2^62) + NULL is NULL there, an overflow in GoogleSQL). A NULL
  * constant is therefore a scalar subquery, which the planner cannot see through.
  */
-function constant(value: Value, type: TypeProto): string {
-  return value === null ? `(SELECT ${duckLiteral(null, type)})` : duckLiteral(value, type);
+function constant(value: Value, type: TypeProto, scope: Scope): string {
+  return value === null && !scope.plain ? `(SELECT ${duckLiteral(null, type)})` : duckLiteral(value, type);
 }
 
-function literal(node: Node): string {
+function literal(node: Node, scope: Scope): string {
   const type = typeOfNode(node);
   const proto = ((node.value as { value?: ValueProto }).value ?? {}) as ValueProto;
   // fromValueProto reads a NULL array as [] (BigQuery's output rule); a literal keeps its NULL.
-  if (type.typeKind === "TYPE_ARRAY" && !proto.arrayValue) return constant(null, type);
+  if (type.typeKind === "TYPE_ARRAY" && !proto.arrayValue) return constant(null, type, scope);
   // The canonical cell of -0.0 is "0"; IEEE_DIVIDE and signbit see the sign.
   if (type.typeKind === "TYPE_DOUBLE" && Object.is(proto.doubleValue, -0)) return "CAST('-0.0' AS DOUBLE)";
-  return constant(fromValueProto(proto, type), type);
+  return constant(fromValueProto(proto, type), type, scope);
 }
 
 function parameter(node: Node, scope: Scope): string {
@@ -93,7 +97,7 @@ function parameter(node: Node, scope: Scope): string {
     ? scope.params.find((p) => p.name?.toLowerCase() === name.toLowerCase())
     : scope.params.filter((p) => !p.name)[position - 1];
   if (!param) return refuse(`parameter ${name || position} without a value`);
-  return constant(canonicalParam(param.value, typeOfNode(node)), typeOfNode(node));
+  return constant(canonicalParam(param.value, typeOfNode(node)), typeOfNode(node), scope);
 }
 
 /** Parameter values come in the REST text forms; TIMESTAMP ("2025-01-01 00:00:00 UTC") becomes epoch micros. */
@@ -113,12 +117,13 @@ function cast(node: Node, scope: Scope): string {
   const from = typeOfNode(inner);
   const to = typeOfNode(node);
   if (node.format || node.timeZone) return refuse("CAST with FORMAT");
-  const x = compileExpr(inner, scope);
+  // SAFE_CAST's TRY forms refuse scalar subqueries: constants stay plain when nothing can fail.
+  const x = compileExpr(inner, node.returnNullOnError === true && cannotRaise(inner) ? { ...scope, plain: true } : scope);
   if (duckType(from) === duckType(to)) return x;
   const form = CASTS[`${from.typeKind}>${to.typeKind}`] ?? refuse(`CAST from ${from.typeKind} to ${to.typeKind}`);
   const sql = form(x, node.returnNullOnError === true);
   // TRY would also swallow the argument's own errors, which SAFE_CAST keeps.
-  if (sql.startsWith("TRY(") && !cannotRaise(inner)) return refuse(`SAFE_CAST from ${from.typeKind} with an argument that may fail`);
+  if (sql.startsWith("TRY(") && (!cannotRaise(inner) || sql.includes("(SELECT"))) return refuse(`SAFE_CAST from ${from.typeKind} with an argument that may fail`);
   return sql;
 }
 
@@ -135,12 +140,13 @@ function isConstant(node: Node): boolean {
 /**
  * A computed constant argument that may be NULL (NULLIF('a', 'a')) would let DuckDB fold the
  * whole call to NULL while planning, dropping its other arguments' errors; as a scalar subquery
- * it stays a value. Plain literals need no wrapping (NULL ones are wrapped already). A subquery
- * is always evaluated, so under a lazy branch (where GoogleSQL may skip it) it is refused.
+ * it stays a value. Plain literals need no wrapping (NULL ones are wrapped already).
  */
 function opaque(node: Node, sql: string, scope: Scope): string {
-  if (node.kind === "Literal" || node.kind === "Parameter" || !isConstant(node)) return sql;
-  if (scope.lazy && !cannotRaise(node)) return refuse("a computed constant that may fail inside a conditional branch");
+  if (scope.plain || node.kind === "Literal" || node.kind === "Parameter" || !isConstant(node)) return sql;
+  // Under a lazy branch a subquery would run regardless; a CASE on a volatile condition is as
+  // opaque to the planner and evaluated only where the branch is.
+  if (scope.lazy && !cannotRaise(node)) return `(CASE WHEN random() < 2 THEN ${sql} END)`;
   return `(SELECT ${sql})`;
 }
 
@@ -166,10 +172,12 @@ export function functionCall(node: Node, scope: Scope): string {
       : undefined,
   );
   const lazy = LAZY.has(name);
+  // A SAFE. call's arguments are plain when none can fail (else the call is refused, in safe()).
+  const callScope = node.errorMode === "SAFE_ERROR_MODE" && argNodes.every(cannotRaise) ? { ...scope, plain: true } : scope;
   const args = argNodes.map((a, i) => {
     if (enums[i] !== undefined) return "";
     // The first argument is always evaluated; the others maybe not.
-    const argScope = lazy && i > 0 ? { ...scope, lazy: true } : scope;
+    const argScope = lazy && i > 0 ? { ...callScope, lazy: true } : callScope;
     return lazy ? compileExpr(a, argScope) : opaque(a, compileExpr(a, argScope), argScope);
   });
   duckType(typeOfNode(node));
@@ -186,6 +194,7 @@ export function functionCall(node: Node, scope: Scope): string {
 function safe(name: string, sql: string, argNodes: Node[]): string {
   if (!argNodes.every(cannotRaise)) return refuse(`SAFE.${name} with an argument that may fail`);
   if (name.startsWith("regexp_")) return refuse(`SAFE.${name}`);
+  if (sql.includes("(SELECT")) return refuse(`SAFE.${name} of a subquery`);
   const safeSql = sql.replace(/\b(\w+)\(/g, (call: string, fn: string) => (RAISING_MACROS.has(fn) ? `safe_${fn}(` : call));
   if (/\berror\(/.test(safeSql)) return refuse(`SAFE.${name}`);
   return `TRY(${safeSql})`;

@@ -8,10 +8,10 @@ import { refuse } from "./unsupported";
  * NaN sorts just after NULL (before -inf) in ascending order. DuckDB sorts NaN above +inf, so a
  * DOUBLE key gets a rank key (NULL, NaN, number) before it.
  */
-export function orderItems(items: Node[], scope: Scope): string[] {
+export function orderItems(items: Node[], scope: Scope, keyMap: (key: string) => string = (key) => key): string[] {
   return items.flatMap((item) => {
     const ref = item.columnRef as Node;
-    const key = compileExpr({ ...ref, kind: "ColumnRef" }, scope);
+    const key = keyMap(compileExpr({ ...ref, kind: "ColumnRef" }, scope));
     if ((item.collation as { collationName?: string } | undefined)?.collationName) refuse("ORDER BY with a collation");
     const desc = item.isDescending === true;
     const nullsFirst = item.nullOrder === "NULLS_FIRST" || (item.nullOrder !== "NULLS_LAST" && !desc);

@@ -7,6 +7,7 @@
 import { compileAggregate, compileAnalytic } from "./compile_aggregates";
 import { cannotRaise } from "./cannot_raise";
 import { col, compileExpr, type Scope } from "./compile_expressions";
+import { pivotScan, unpivotScan } from "./compile_pivot";
 import { orderItems } from "./compile_order";
 import { child, children, columnsOf, type Node, type ResolvedColumn } from "./resolved_ast";
 import { duckType, quoteIdent } from "./types";
@@ -72,6 +73,14 @@ export function compileScan(node: Node, scope: Scope): Relation {
       return withScan(node, scope);
     case "WithRefScan":
       return withRefScan(node, scope);
+    case "RecursiveScan":
+      return refuse("a recursive scan outside WITH RECURSIVE");
+    case "RecursiveRefScan":
+      return recursiveRefScan(node, scope);
+    case "PivotScan":
+      return pivotScan(node, scope);
+    case "UnpivotScan":
+      return unpivotScan(node, scope);
     case "SetOperationScan":
       return setOperationScan(node, scope);
     case "ArrayScan":
@@ -124,14 +133,24 @@ function limitOffsetScan(node: Node, scope: Scope): Relation {
 }
 
 function aggregateScan(node: Node, scope: Scope): Relation {
-  if (children(node, "groupingSetList").length > 0 || children(node, "rollupColumnList").length > 0) {
-    return refuse("GROUPING SETS, ROLLUP or CUBE");
-  }
   const input = compileScan(child(node, "inputScan") as Node, scope);
   const groups = children(node, "groupByList").map((g) => ({ name: col(g.column as ResolvedColumn), sql: compileExpr(child(g, "expr") as Node, scope) }));
   const aggregates = children(node, "aggregateList").map((a) => `${compileAggregate(child(a, "expr") as Node, scope)} AS ${col(a.column as ResolvedColumn)}`);
+  if (children(node, "groupingCallList").length > 0) return refuse("GROUPING()");
   const items = [...groups.map((g) => `${g.sql} AS ${g.name}`), ...aggregates];
-  const groupBy = groups.length > 0 ? ` GROUP BY ${groups.map((g) => g.sql).join(", ")}` : "";
+  const sets = children(node, "groupingSetList");
+  let groupBy = groups.length > 0 ? ` GROUP BY ${groups.map((g) => g.sql).join(", ")}` : "";
+  if (sets.length > 0) {
+    // ROLLUP arrives as its grouping sets; a column outside a set is NULL in its rows. (ZetaSQL's
+    // reference evaluator lacks ROLLUP: the differential test compares it with its UNION ALL.)
+    const byName = new Map(groups.map((g) => [g.name, g.sql]));
+    const lists = sets.map((set) => {
+      if (set.kind !== "GroupingSet") return refuse(`grouping set ${set.kind}`);
+      const columns = children(set, "groupByColumnList").map((ref) => ref.column as ResolvedColumn);
+      return `(${columns.map((c) => byName.get(col(c)) ?? refuse("a grouping set column outside GROUP BY")).join(", ")})`;
+    });
+    groupBy = ` GROUP BY GROUPING SETS (${lists.join(", ")})`;
+  }
   return { sql: `SELECT ${items.length > 0 ? items.join(", ") : "NULL AS __none"} FROM ${from(input)}${groupBy}`, ordered: false };
 }
 
@@ -169,19 +188,41 @@ function joinScan(node: Node, scope: Scope): Relation {
 const withName = (name: string): string => quoteIdent(`with_${name}`);
 
 function withScan(node: Node, scope: Scope): Relation {
-  if (node.recursive) return refuse("WITH RECURSIVE");
   const withColumns = new Map(scope.withColumns);
   const inner: Scope = { ...scope, withColumns };
   const entries = children(node, "withEntryList").map((entry) => {
     const name = String(entry.withQueryName);
     const subquery = child(entry, "withSubquery") as Node;
-    const sql = compileScan(subquery, inner).sql;
+    const sql = subquery.kind === "RecursiveScan" ? recursiveScan(subquery, name, inner) : compileScan(subquery, inner).sql;
     // Entries see the ones before them; the query sees all.
     withColumns.set(name, columnsOf(subquery));
     return `${withName(name)} AS (${sql})`;
   });
   const query = compileScan(child(node, "query") as Node, inner);
-  return { sql: `WITH ${entries.join(", ")} ${query.sql}`, ordered: query.ordered };
+  return { sql: `WITH ${node.recursive ? "RECURSIVE " : ""}${entries.join(", ")} ${query.sql}`, ordered: query.ordered };
+}
+
+/**
+ * A recursive WITH entry: its non-recursive term UNION [ALL] its recursive term, which reads the
+ * previous iteration's rows (RecursiveRefScan). DuckDB iterates as GoogleSQL does; its UNION drops
+ * rows seen in any earlier iteration, as UNION DISTINCT does.
+ */
+function recursiveScan(node: Node, name: string, scope: Scope): string {
+  const union = node.opType === "UNION_ALL" ? "UNION ALL" : node.opType === "UNION_DISTINCT" ? "UNION" : refuse(`recursive ${String(node.opType)}`);
+  const outputs = columnsOf(node);
+  const term = (field: string, termScope: Scope): string => {
+    const item = child(node, field) as Node;
+    const input = compileScan(child(item, "scan") as Node, termScope);
+    const items = columnsOf(item, "outputColumnList").map((c, i) => `${col(c)} AS ${col(outputs[i])}`);
+    return `SELECT ${items.join(", ")} FROM ${from(input)}`;
+  };
+  return `${term("nonRecursiveTerm", scope)} ${union} ${term("recursiveTerm", { ...scope, recursive: { name, columns: outputs } })}`;
+}
+
+function recursiveRefScan(node: Node, scope: Scope): Relation {
+  const recursive = scope.recursive ?? refuse("a recursive reference outside its term");
+  const items = columnsOf(node).map((c, i) => `${col(recursive.columns[i])} AS ${col(c)}`);
+  return { sql: `SELECT ${items.length > 0 ? items.join(", ") : "NULL AS __none"} FROM ${withName(recursive.name)}`, ordered: false };
 }
 
 function withRefScan(node: Node, scope: Scope): Relation {

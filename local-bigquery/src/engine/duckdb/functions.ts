@@ -5,6 +5,9 @@
 import { type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
 import { ARRAY_FUNCTIONS, equality } from "./functions_array";
 import { DATETIME_FUNCTIONS } from "./functions_datetime";
+import { FORMAT_FUNCTIONS } from "./functions_format";
+import { PARSE_FUNCTIONS } from "./functions_parse";
+import { JSON_FUNCTIONS } from "./functions_json";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
@@ -29,8 +32,9 @@ function arithmetic(op: string): Form {
     const k = kind(result);
     // BIGINT and DECIMAL(38, 9) raise on overflow as GoogleSQL does; DOUBLE needs the finiteness check.
     if (k === "TYPE_INT64" && types.every((t) => kind(t) === "TYPE_INT64")) return `(${args[0]} ${op} ${args[1]})`;
-    // DECIMAL(38, 9) holds exactly NUMERIC's range; + and - raise beyond it. (Its * and / change the scale.)
+    // DECIMAL(38, 9) holds exactly NUMERIC's range; + and - raise beyond it. (Its * changes the scale.)
     if (k === "TYPE_NUMERIC" && op !== "*" && types.every((t) => kind(t) === "TYPE_NUMERIC")) return `(${args[0]} ${op} ${args[1]})`;
+    if (k === "TYPE_NUMERIC" && types.every((t) => kind(t) === "TYPE_NUMERIC")) return `gsql_numeric_multiply(${args[0]}, ${args[1]})`;
     if (k === "TYPE_DOUBLE" && types.every((t) => kind(t) === "TYPE_DOUBLE")) {
       return `gsql_finite(${args[0]} ${op} ${args[1]}, ${args[0]}, ${args[1]})`;
     }
@@ -48,6 +52,9 @@ export const FUNCTIONS: Record<string, Form> = {
   ...MATH_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...ARRAY_FUNCTIONS,
+  ...JSON_FUNCTIONS,
+  ...FORMAT_FUNCTIONS,
+  ...PARSE_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),

@@ -22,7 +22,7 @@ export const ARRAY_MACROS: string[] = [
   `CREATE MACRO gsql_generate_array(a, b, s) AS CASE WHEN gsql_nulls3(a, b, s) > 0 THEN NULL
      WHEN s = 0 THEN error('Sequence step cannot be 0.')
      WHEN gsql_series_length(a, b, s) > ${MAX_GENERATED} THEN error('Cannot generate arrays with more than ${MAX_GENERATED} elements.')
-     ELSE list_transform(range(CAST(gsql_series_length(a, b, s) AS BIGINT)), lambda k: a + k * s) END`,
+     ELSE generate_series(a, CAST(a + (gsql_series_length(a, b, s) - 1) * s AS BIGINT), s) END`,
   `CREATE MACRO gsql_cap_dates(l) AS CASE WHEN len(l) > ${MAX_GENERATED} THEN error('Cannot generate arrays with more than ${MAX_GENERATED} elements.') ELSE l END`,
   `CREATE MACRO gsql_array_to_string(a, sep) AS CASE WHEN gsql_nulls(a, sep) > 0 THEN NULL ELSE array_to_string(a, sep) END`,
   `CREATE MACRO gsql_array_to_string_nulls(a, sep, n) AS CASE WHEN gsql_nulls3(a, sep, n) > 0 THEN NULL
@@ -30,7 +30,7 @@ export const ARRAY_MACROS: string[] = [
   // Equality of lists by GoogleSQL's three-valued rule: FALSE if lengths differ or any pair is
   // unequal, else NULL if any pair compares NULL, else TRUE. (eqs: the pairs' comparisons.)
   `CREATE MACRO gsql_all_equal(eqs) AS CASE WHEN list_contains(eqs, FALSE) THEN FALSE
-     WHEN len(list_filter(eqs, lambda e: e IS NULL)) > 0 THEN NULL ELSE TRUE END`,
+     WHEN list_count(eqs) < len(eqs) THEN NULL ELSE TRUE END`,
 ];
 
 const ORDERED = new Set(["TYPE_INT64", "TYPE_BOOL", "TYPE_STRING", "TYPE_BYTES", "TYPE_DATE", "TYPE_DATETIME", "TYPE_TIMESTAMP", "TYPE_TIME", "TYPE_NUMERIC"]);
@@ -63,7 +63,7 @@ function generateDateArray(call: Call): string {
   const [a, b] = call.args;
   const n = call.args[2] ?? "1";
   const part = call.args.length > 2 ? call.enums[3] : 3;
-  const units: Record<number, string> = { 3: `to_days(CAST(${n} AS INTEGER))`, 14: `to_days(CAST(${n} * 7 AS INTEGER))`, 2: `to_months(CAST(${n} AS INTEGER))`, 6: `to_months(CAST(${n} * 3 AS INTEGER))`, 1: `to_months(CAST(${n} * 12 AS INTEGER))` };
+  const units: Record<number, string> = { 3: `to_days(gsql_int32(${n}))`, 14: `to_days(gsql_int32(${n} * 7))`, 2: `to_months(gsql_int32(${n}))`, 6: `to_months(gsql_int32(${n} * 3))`, 1: `to_months(gsql_int32(${n} * 12))` };
   const step = units[part ?? -1] ?? refuse(`GENERATE_DATE_ARRAY by part ${part}`);
   // Each element is the previous plus the step (months clamp, cumulatively), as DuckDB's series.
   const nulls = call.args.length > 2 ? `gsql_nulls3(${a}, ${b}, ${n})` : `gsql_nulls(${a}, ${b})`;

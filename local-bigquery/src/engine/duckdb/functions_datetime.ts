@@ -27,6 +27,10 @@ const MIN_DATE = "DATE '0001-01-01'";
 const MAX_DATE = "DATE '9999-12-31'";
 
 export const DATETIME_MACROS: string[] = [
+  // An INT64 narrowed to INTEGER (DuckDB's date and month arithmetic). DuckDB casts a constant
+  // while binding, so CAST(-9223372036854775807 AS INTEGER) fails the query even in a CASE branch
+  // never taken; TRY_CAST does not, and the error comes only where the value is used.
+  `CREATE MACRO gsql_int32(x) AS coalesce(TRY_CAST(x AS INTEGER), CASE WHEN x IS NOT NULL THEN error('Value out of range: ' || x) END)`,
   `CREATE MACRO gsql_date_in_range(d) AS CASE WHEN d < ${MIN_DATE} OR d > ${MAX_DATE} THEN error('DATE out of range: ' || d) ELSE d END`,
   `CREATE MACRO gsql_datetime_in_range(t) AS CASE WHEN t < TIMESTAMP '0001-01-01 00:00:00' OR t >= TIMESTAMP '10000-01-01 00:00:00'
      THEN error('DATETIME out of range') ELSE t END`,
@@ -56,15 +60,15 @@ function addDate(sign: 1 | -1): Form {
     const amount = sign === 1 ? n : `(- ${n})`;
     const months: Record<number, string> = { [P.MONTH]: amount, [P.QUARTER]: `${amount} * 3`, [P.YEAR]: `${amount} * 12` };
     if (t === "TYPE_DATE") {
-      if (part === P.DAY) return `gsql_date_in_range(${x} + CAST(${amount} AS INTEGER))`;
-      if (part === P.WEEK) return `gsql_date_in_range(${x} + CAST(${amount} * 7 AS INTEGER))`;
-      if (months[part]) return `gsql_date_in_range(CAST(${x} + to_months(CAST(${months[part]} AS INTEGER)) AS DATE))`;
+      if (part === P.DAY) return `gsql_date_in_range(${x} + gsql_int32(${amount}))`;
+      if (part === P.WEEK) return `gsql_date_in_range(${x} + gsql_int32(${amount} * 7))`;
+      if (months[part]) return `gsql_date_in_range(CAST(${x} + to_months(gsql_int32(${months[part]})) AS DATE))`;
       return refuse(`DATE_ADD part ${part}`);
     }
     if (t === "TYPE_DATETIME") {
       const micros = MICROS[part] ?? (part === P.DAY ? DAY_MICROS : part === P.WEEK ? 7n * DAY_MICROS : undefined);
       if (micros !== undefined) return `gsql_datetime_in_range(${x} + to_microseconds(${amount} * ${micros}))`;
-      if (months[part]) return `gsql_datetime_in_range(${x} + to_months(CAST(${months[part]} AS INTEGER)))`;
+      if (months[part]) return `gsql_datetime_in_range(${x} + to_months(gsql_int32(${months[part]})))`;
       return refuse(`DATETIME_ADD part ${part}`);
     }
     return refuse(`DATE_ADD of ${t}`);
@@ -138,7 +142,7 @@ const SUBDAY_TRUNC: Record<number, string> = {
 };
 
 function trunc(call: Call): string {
-  if (call.args.length > 2) return refuse("a _TRUNC with a time zone");
+  utcOnly(call, 2);
   const t = kind(call.types[0]);
   const part = partOf(call, 1);
   const x = call.args[0];
@@ -185,8 +189,9 @@ const EXTRACT_TIME_PARTS: Record<number, (x: string) => string> = {
   [P.MICROSECOND]: (x) => `(microsecond(${x}) % 1000000)`,
 };
 
-function extract({ args, types, enums }: Call): string {
-  if (args.length !== 2) return refuse("EXTRACT with a time zone");
+function extract(call: Call): string {
+  const { args, types, enums } = call;
+  utcOnly(call, 2);
   const part = enums[1] ?? refuse("EXTRACT of a computed part");
   const t = kind(types[0]);
   const x = args[0];
@@ -212,7 +217,7 @@ function utcOnly(call: Call, i: number): void {
 
 /** EXTRACT(DATE / TIME / DATETIME FROM x) without a time zone. */
 const extractAs = (target: string): Form => (call) => {
-  if (call.args.length > 1) return refuse("EXTRACT with a time zone");
+  utcOnly(call, 1);
   return target === "TIME" ? `CAST(CAST(${call.args[0]} AS TIMESTAMP) AS TIME)` : `CAST(${call.args[0]} AS ${target})`;
 };
 
@@ -248,7 +253,7 @@ export const DATETIME_FUNCTIONS: Record<string, Form> = {
   time_trunc: trunc,
   last_day: lastDay,
   unix_date: ({ args }) => `CAST(${args[0]} - DATE '1970-01-01' AS BIGINT)`,
-  date_from_unix_date: ({ args }) => `gsql_date_in_range(DATE '1970-01-01' + CAST(${args[0]} AS INTEGER))`,
+  date_from_unix_date: ({ args }) => `gsql_date_in_range(DATE '1970-01-01' + gsql_int32(${args[0]}))`,
   // UNIX_SECONDS and UNIX_MILLIS round down (toward the past).
   unix_seconds: ({ args }) => `gsql_floor_div(epoch_us(${args[0]}), 1000000)`,
   unix_millis: ({ args }) => `gsql_floor_div(epoch_us(${args[0]}), 1000)`,

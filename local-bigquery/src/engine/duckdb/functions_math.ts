@@ -26,6 +26,23 @@ export const MATH_MACROS: string[] = [
   // LOG(x, b) is NaN for a base that is not finite and positive, else ln(x) / ln(b) (IEEE).
   `CREATE MACRO gsql_log(x, b) AS CASE WHEN gsql_nulls(x, b) > 0 THEN NULL ELSE gsql_checked(CASE WHEN isfinite(b) AND b > 0
      THEN gsql_ieee_divide(gsql_ieee_ln(x), gsql_ieee_ln(b)) ELSE CAST('NaN' AS DOUBLE) END, x, b, 'LOG') END`,
+  // SAFE_ADD of NUMERIC: a + b leaves the range iff a > MAX - b (b >= 0) or a < -MAX - b (b < 0),
+  // both sides exact in DECIMAL(38, 9).
+  `CREATE MACRO gsql_safe_numeric_add(a, b) AS CASE
+     WHEN b >= 0 AND a > CAST('99999999999999999999999999999.999999999' AS DECIMAL(38, 9)) - b THEN NULL
+     WHEN b < 0 AND a < CAST('-99999999999999999999999999999.999999999' AS DECIMAL(38, 9)) - b THEN NULL ELSE a + b END`,
+  // NUMERIC a * b, exact: with a = ai + af / 1e9 and b likewise (integer parts and nanos, all of
+  // the product's sign), the product in nanos is ai*bi*1e9 + ai*bf + af*bi + af*bf/1e9, the last
+  // rounded half away from zero as ZetaSQL rounds. No term cancels another, so a HUGEINT overflow
+  // (DuckDB raises it) means a product far beyond NUMERIC, where GoogleSQL raises too.
+  `CREATE MACRO gsql_int_part(x) AS CAST(trunc(x) AS HUGEINT)`,
+  `CREATE MACRO gsql_nano_part(x) AS CAST((x - trunc(x)) * 1000000000 AS HUGEINT)`,
+  `CREATE MACRO gsql_numeric_product_nanos(a, b) AS gsql_int_part(a) * gsql_int_part(b) * 1000000000
+     + gsql_int_part(a) * gsql_nano_part(b) + gsql_nano_part(a) * gsql_int_part(b)
+     + sign(gsql_nano_part(a) * gsql_nano_part(b)) * ((abs(gsql_nano_part(a) * gsql_nano_part(b)) + 500000000) // 1000000000)`,
+  `CREATE MACRO gsql_numeric_multiply(a, b) AS CASE WHEN gsql_nulls(a, b) > 0 THEN NULL
+     WHEN abs(gsql_numeric_product_nanos(a, b)) >= CAST('100000000000000000000000000000000000000' AS HUGEINT)
+     THEN error('numeric overflow: ' || a || ' * ' || b) ELSE gsql_nanos_numeric(gsql_numeric_product_nanos(a, b)) END`,
   // SAFE_ arithmetic on FLOAT64: NULL where the result overflows from finite inputs.
   `CREATE MACRO gsql_safe_double(r, x, y) AS CASE WHEN isinf(r) AND isfinite(x) AND isfinite(y) THEN NULL ELSE r END`,
 ];
@@ -61,8 +78,8 @@ function safeArithmetic(op: string): Form {
     // INT64: exact in HUGEINT, NULL when the result leaves INT64.
     if (k === "TYPE_INT64") return `TRY_CAST(CAST(${args[0]} AS HUGEINT) ${op} ${args[1]} AS BIGINT)`;
     if (k === "TYPE_DOUBLE") return `gsql_safe_double(${args[0]} ${op} ${args[1]}, ${args[0]}, ${args[1]})`;
-    // DECIMAL(38, 9) holds exactly NUMERIC's range and raises beyond it.
-    if (k === NUMERIC && op !== "*") return `TRY(${args[0]} ${op} ${args[1]})`;
+    // NUMERIC: NULL where the exact sum leaves NUMERIC's range, tested without forming it.
+    if (k === NUMERIC && op !== "*") return `gsql_safe_numeric_add(${args[0]}, ${op === "-" ? `(- ${args[1]})` : args[1]})`;
     return refuse(`SAFE arithmetic on ${k}`);
   };
 }

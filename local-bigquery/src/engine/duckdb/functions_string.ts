@@ -3,6 +3,7 @@
  * (gsql_nulls evaluates them all), then GoogleSQL's argument checks, then DuckDB's function.
  */
 import { type Call, type Form, STRINGS, kind, onlyTypes, stringLiteral } from "./call";
+import { quoteString } from "./types";
 import { refuse } from "./unsupported";
 
 /** Unicode White_Space, which ZetaSQL's TRIM without characters removes (DuckDB's trims only ' '). */
@@ -28,8 +29,9 @@ export const STRING_MACROS: string[] = [
   // ASCII looks at the first character only: 0 for '', an error past 127.
   `CREATE MACRO gsql_ascii(s) AS CASE WHEN s = '' THEN 0 WHEN ascii(s) > 127
      THEN error('Argument to ASCII is not a structurally valid ASCII string') ELSE ascii(s) END`,
+  // TRY_CAST: DuckDB would cast a constant n while binding, failing even where the CASE raises first.
   `CREATE MACRO gsql_chr(n) AS CASE WHEN n < 0 OR n > 1114111 OR n BETWEEN 55296 AND 57343
-     THEN error('Invalid codepoint ' || n) ELSE chr(CAST(n AS INTEGER)) END`,
+     THEN error('Invalid codepoint ' || n) ELSE chr(TRY_CAST(n AS INTEGER)) END`,
   // FROM_HEX pads an odd-length string with a leading 0.
   `CREATE MACRO gsql_from_hex(s) AS unhex(CASE WHEN length(s) % 2 = 1 THEN '0' || s ELSE s END)`,
 ];
@@ -91,6 +93,36 @@ function regexpReplace(call: Call): string {
   return `regexp_replace(${call.args[0]}, ${call.args[1]}, ${call.args[2]}, 'g')`;
 }
 
+/** FORMAT's specifiers and the argument kind each takes (GoogleSQL formats the others otherwise). */
+const FORMAT_SPECIFIERS: Record<string, string> = { d: "TYPE_INT64", i: "TYPE_INT64", s: "TYPE_STRING", e: "TYPE_DOUBLE", E: "TYPE_DOUBLE", g: "TYPE_DOUBLE", G: "TYPE_DOUBLE" };
+
+/**
+ * FORMAT with a literal format of %d %i %s %e %g (flags - 0 + space, literal width and precision)
+ * and arguments of exactly those kinds: DuckDB's printf prints as ZetaSQL's does (C's rules: nan,
+ * inf, half-even on the exact binary value) up to 17 significant digits; beyond, it pads zeros
+ * where C prints the exact expansion (%f of 1e308), so %f is refused, %e and %g above precision 16,
+ * and the 0 flag for FLOAT64 (DuckDB pads inf with zeros on the right). NULL if any argument is.
+ */
+function format(call: Call): string {
+  const fmt = stringLiteral(call.nodes[0]) ?? refuse("a FORMAT string that is not a literal");
+  let argument = 1;
+  const duckFormat = fmt.replace(/%([-0+ ]*)([0-9]*)(\.[0-9]+)?(.)?/g, (_all, flags: string, width: string, precision: string | undefined, specifier: string | undefined) => {
+    if (specifier === "%" && !flags && !width && !precision) return "%%";
+    const wanted = FORMAT_SPECIFIERS[specifier ?? ""] ?? refuse(`FORMAT specifier %${specifier ?? ""}`);
+    if (kind(call.types[argument]) !== wanted) refuse(`FORMAT %${specifier} of ${kind(call.types[argument])}`);
+    // DuckDB pads inf and nan with zeros on the right under the 0 flag; ZetaSQL with spaces on the left.
+    if (wanted === "TYPE_DOUBLE" && flags.includes("0")) refuse("FORMAT of FLOAT64 with the 0 flag");
+    if (wanted === "TYPE_DOUBLE" && Number((precision ?? ".6").slice(1)) > 16) refuse("FORMAT of FLOAT64 beyond 17 significant digits");
+    argument++;
+    return `%${flags}${width}${precision ?? ""}${specifier === "i" ? "d" : specifier}`;
+  });
+  if (argument !== call.args.length) return refuse("FORMAT with more arguments than specifiers");
+  const args = call.args.slice(1);
+  if (args.length === 0) return `printf(${quoteString(duckFormat)})`;
+  const nulls = args.map((a) => `CAST(${a} IS NULL AS INTEGER)`).join(" + ");
+  return `(CASE WHEN (${nulls}) > 0 THEN NULL ELSE printf(${quoteString(duckFormat)}, ${args.join(", ")}) END)`;
+}
+
 const strings = (form: Form): Form => onlyTypes([...STRINGS, "TYPE_INT64"], (call) => (kind(call.types[0]) === "TYPE_STRING" ? form(call) : refuse("BYTES argument")));
 
 /** A hash's hex digest as BYTES; DuckDB hashes VARCHAR and BLOB alike. */
@@ -124,4 +156,5 @@ export const STRING_FUNCTIONS: Record<string, Form> = {
   regexp_extract: onlyTypes([...STRINGS, "TYPE_INT64"], regexpExtract),
   regexp_extract_all: onlyTypes(STRINGS, regexpExtractAll),
   regexp_replace: onlyTypes(STRINGS, regexpReplace),
+  format,
 };

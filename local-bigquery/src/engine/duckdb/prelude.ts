@@ -4,9 +4,25 @@
  */
 import { CAST_MACROS } from "./casts";
 import { ARRAY_MACROS } from "./functions_array";
+import { JSON_MACROS } from "./functions_json";
+import { PARSE_MACROS } from "./functions_parse";
 import { DATETIME_MACROS } from "./functions_datetime";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
+
+/** The session every connection running compiled SQL needs, before the macros. */
+export const SESSION: string[] = [
+  // TIMESTAMP is TIMESTAMPTZ, read and printed in UTC.
+  "SET TimeZone = 'UTC'",
+  // The first two drop expressions whose errors GoogleSQL raises: the expression rewriter moves
+  // constants across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), statistics
+  // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL. The
+  // third adds some: it hoists an expression that occurs twice (macros repeat their arguments)
+  // out of a COALESCE or CASE branch, evaluating it on every row.
+  "SET disabled_optimizers = 'expression_rewriter,statistics_propagation,common_subexpressions'",
+  // Macros expand in place: nested calls (LOG of IEEE_DIVIDE of ...) nest deeper than the default 1000.
+  "SET max_expression_depth TO 20000",
+];
 
 const DOUBLE_COMPARISONS: [string, string, string][] = [
   // name, operator, the answer when either side is NaN (GoogleSQL: NaN equals and orders against nothing)
@@ -48,12 +64,14 @@ const BASE: string[] = [
   `CREATE MACRO gsql_substr(s, p, n) AS CASE WHEN gsql_nulls3(s, p, n) > 0 THEN NULL
      WHEN n < 0 THEN error('Third argument in SUBSTR() cannot be negative')
      ELSE substring(s, least(gsql_substr_start(s, p), length(s) + 1), least(n, length(s))) END`,
-  // x IN (FLOAT64 subquery) as GoogleSQL's equality: NaN matches nothing; NULL if no match and a NULL is present.
-  `CREATE MACRO gsql_in_doubles(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
-     WHEN NOT isnan(x) AND len(list_filter(l, lambda y: y = x)) > 0 THEN TRUE
-     WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
+  // x IN list (of a subquery or UNNEST) by GoogleSQL's rule: FALSE for an empty list, else NULL
+  // for a NULL x, TRUE on a match, NULL if the list holds a NULL, else FALSE. (No lambdas: DuckDB
+  // refuses them around a subquery argument; list_count counts the non-NULL elements.)
   `CREATE MACRO gsql_in_list(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
-     WHEN list_contains(l, x) THEN TRUE WHEN len(list_filter(l, lambda y: y IS NULL)) > 0 THEN NULL ELSE FALSE END`,
+     WHEN list_contains(l, x) THEN TRUE WHEN list_count(l) < len(l) THEN NULL ELSE FALSE END`,
+  // FLOAT64: NaN matches nothing (DuckDB's list_contains matches NaN to NaN).
+  `CREATE MACRO gsql_in_doubles(x, l) AS CASE WHEN gsql_nulls(x, l) < 0 THEN NULL WHEN coalesce(len(l), 0) = 0 THEN FALSE WHEN x IS NULL THEN NULL
+     WHEN NOT isnan(x) AND list_contains(l, x) THEN TRUE WHEN list_count(l) < len(l) THEN NULL ELSE FALSE END`,
   // NUMERIC SUM and AVG from two exact HUGEINT sums, i of the integer parts and f of the fractions
   // in nanos (aggregate_forms.ts). w + r / 1e9 is normalised so both have one sign; NUMERIC holds
   // |w| < 10^29, beyond which GoogleSQL's SUM raises.
@@ -76,6 +94,8 @@ const BASE: string[] = [
   ...DATETIME_MACROS,
   ...CAST_MACROS,
   ...ARRAY_MACROS,
+  ...JSON_MACROS,
+  ...PARSE_MACROS,
 ];
 
 /**

@@ -7,22 +7,18 @@ import type { Row } from "../../model";
 import { typeOf } from "../types";
 import type { EngineTable, QueryOutput } from "../zetasql_engine";
 import type { CompiledQuery } from "./compile_statement";
-import { registerJsFunctions } from "./js_functions";
-import { PRELUDE } from "./prelude";
 import { toCell } from "./cells";
+import { registerJsFunctions } from "./js_functions";
+import { PRELUDE, SESSION } from "./prelude";
 import { duckLiteral, duckType, quoteIdent } from "./types";
 
 /**
- * Makes a connection run compiled SQL as the compiler expects: UTC, the optimizers that drop
- * GoogleSQL's errors disabled, and the prelude macros (temporary: they belong to the session,
- * not to a database file).
+ * Makes a connection run compiled SQL as the compiler expects: the session settings (UTC, the
+ * optimizers that drop GoogleSQL's errors disabled), the JavaScript functions, and the prelude
+ * macros (temporary: they belong to the session, not to a database file).
  */
 export async function prepareSession(connection: DuckDBConnection): Promise<void> {
-  await connection.run("SET TimeZone = 'UTC'");
-  // Both drop expressions whose errors GoogleSQL raises: the expression rewriter moves constants
-  // across comparisons (-1 <= c - x becomes x <= c + 1, no overflow left), and statistics
-  // propagation replaces a provably-NULL expression (NULLIF('a', 'a') * (a + a)) by NULL.
-  await connection.run("SET disabled_optimizers = 'expression_rewriter,statistics_propagation'");
+  for (const setting of SESSION) await connection.run(setting);
   registerJsFunctions(connection);
   for (const macro of PRELUDE) await connection.run(macro.replace(/^\s*CREATE\s+(OR\s+REPLACE\s+)?MACRO\b/i, "CREATE OR REPLACE TEMP MACRO"));
 }

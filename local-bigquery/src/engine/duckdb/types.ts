@@ -19,6 +19,8 @@ const SCALAR: Record<string, string> = {
   TYPE_TIME: "TIME",
   // NUMERIC is exactly DECIMAL(38, 9): 29 integer and 9 fractional digits.
   TYPE_NUMERIC: "DECIMAL(38, 9)",
+  // JSON is its canonical compact text, as BigQuery returns it and the store keeps it.
+  TYPE_JSON: "VARCHAR",
 };
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
