@@ -144,6 +144,8 @@ async function checkOracle(duck: { schema: Field[]; rows: Row[] }, ordered: bool
     expected = await reference();
   } catch (error) {
     if (error instanceof BigQueryError && error.reason === "resourcesExceeded") return;
+    // The reference evaluator has no ST_ function: geography answers are checked by their own tests.
+    if (/Unsupported built-in function: st_/i.test((error as Error).message)) return;
     failure = error;
   }
   const rows = (r: Row[]): string => JSON.stringify(ordered ? r : r.map((x) => JSON.stringify(x)).sort());

@@ -5,6 +5,7 @@
 import { type Form, INTS, STRINGS, kind, onlyTypes } from "./call";
 import { ARRAY_FUNCTIONS, equality } from "./functions_array";
 import { DATETIME_FUNCTIONS } from "./functions_datetime";
+import { GEOGRAPHY_FUNCTIONS } from "./functions_geography";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
@@ -48,6 +49,7 @@ export const FUNCTIONS: Record<string, Form> = {
   ...MATH_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...ARRAY_FUNCTIONS,
+  ...GEOGRAPHY_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),

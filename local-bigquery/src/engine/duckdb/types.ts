@@ -19,6 +19,8 @@ const SCALAR: Record<string, string> = {
   TYPE_TIME: "TIME",
   // NUMERIC is exactly DECIMAL(38, 9): 29 integer and 9 fractional digits.
   TYPE_NUMERIC: "DECIMAL(38, 9)",
+  // Its WKT (full precision); the ST_ functions parse it (functions_geography.ts).
+  TYPE_GEOGRAPHY: "VARCHAR",
 };
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
