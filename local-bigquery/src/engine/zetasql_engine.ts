@@ -301,6 +301,8 @@ function tableContents(field: number, context: EngineContext): Buffer {
 }
 
 function paramValue(param: QueryParameter, type: TypeProto): ValueProto {
+  // ZetaSQL takes no GEOGRAPHY value from here: it analyses with the type; DuckDB reads the WKT.
+  if (type.typeKind === "TYPE_GEOGRAPHY") return {};
   try {
     return toValueProto(param.value, type);
   } catch (error) {

@@ -7,7 +7,7 @@
  * leaves alone) are reproduced digit for digit.
  */
 import { s2 } from "s2js";
-import { build, EARTH_RADIUS_M, fromLngLat, GeographyError, GeographyUnsupported, isEmpty, toLngLat, type Geography, type Point } from "./geog";
+import { build, checkPrintable, EARTH_RADIUS_M, fromLngLat, GeographyError, GeographyUnsupported, isEmpty, toLngLat, type Geography, type Point } from "./geog";
 import { g15, vertex } from "./wkt";
 
 const T = 0.31215691082248315; // S2EdgeTessellator's kInterpolationFraction
@@ -71,7 +71,7 @@ export function tessellate(chain: Point[]): R2[] {
 const position = (p: R2): string => `[${g15(p[0])}, ${g15(p[1])}]`;
 const positions = (ps: R2[]): string => `[ ${ps.map(position).join(", ")} ]`;
 const polygonCoordinates = (loops: Point[][]): string => {
-  if (loops.length > 1) throw new GeographyUnsupported("GeoJSON output of a polygon with holes");
+  checkPrintable(loops, "ST_ASGEOJSON");
   return `[ ${positions(tessellate([...loops[0], loops[0][0]]))} ]`;
 };
 
@@ -170,7 +170,7 @@ export function toWkb(g: Geography): Buffer {
     coords(l, true);
   };
   const polygon = (loops: Point[][]): void => {
-    if (loops.length > 1) throw new GeographyUnsupported("ST_ASBINARY of a polygon with holes");
+    checkPrintable(loops, "ST_ASBINARY");
     header(3, loops.length);
     loops.forEach((l) => coords([...l, l[0]], true));
   };

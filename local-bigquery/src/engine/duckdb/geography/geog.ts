@@ -12,9 +12,9 @@
  *   reversed in place (POLYGON((0 0, 0 2, 2 2, 2 0, 0 0)) prints POLYGON((2 0, 2 2, 0 2, 0 0, 2 0))).
  *
  * What this module cannot match it refuses (GeographyUnsupported) rather than guess: collections
- * whose parts overlap (BigQuery unions them), polygons larger than a hemisphere, overlapping
- * polygons of a MULTIPOLYGON, degenerate lines, and printing polygon holes (the vertex order
- * BigQuery prints for a hole is not documented).
+ * whose parts overlap (BigQuery unions them), overlapping polygons of a MULTIPOLYGON, degenerate
+ * lines, and printing polygons with holes or larger than a hemisphere (how BigQuery lists such
+ * loops is not documented).
  */
 import { s2 } from "s2js";
 
@@ -127,13 +127,8 @@ function loopOf(ring: Point[], oriented: boolean, hole: boolean): Point[] {
   const loop = new s2.Loop([...vertices]);
   const invalid = loop.validate();
   if (invalid) throw new GeographyError(`Invalid polygon loop: ${invalid.message}`);
-  if (oriented) {
-    // A loop bounding more than a hemisphere (a shell going clockwise, a hole anticlockwise):
-    // its printed form and re-reading are not pinned down here.
-    const ownArea = hole ? new s2.Loop([...vertices].reverse()) : loop;
-    if (!ownArea.isNormalized()) throw new GeographyUnsupported("a polygon larger than a hemisphere");
-    return vertices;
-  }
+  // Oriented: kept as given, a polygon larger than a hemisphere included (computed with, not printed).
+  if (oriented) return vertices;
   // Non-oriented: the smaller region, std::reverse if the loop went the other way (S2Loop::Invert).
   const small = loop.isNormalized() ? vertices : [...vertices].reverse();
   // Holes have the polygon's interior on their left, i.e. they run clockwise around their own area.
@@ -187,6 +182,15 @@ function checkNoOverlap(g: Geography): void {
       }
     }
   }
+}
+
+/**
+ * Refuses to print a polygon larger than a hemisphere or with holes: how BigQuery lists such
+ * loops (S2 keeps them inverted and nested) is not documented.
+ */
+export function checkPrintable(loops: Point[][], what: string): void {
+  if (loops.length > 1) throw new GeographyUnsupported(`${what} of a polygon with holes (the vertex order BigQuery prints for a hole is not documented)`);
+  if (!new s2.Loop([...loops[0]]).isNormalized()) throw new GeographyUnsupported(`${what} of a polygon larger than a hemisphere`);
 }
 
 /** Every vertex, in the order WKT lists them (polygon loops closed). */

@@ -6,7 +6,7 @@
  * Plain WKT (rows inserted as text, parameters) is read as ST_GEOGFROMTEXT reads it.
  */
 import { s2 } from "s2js";
-import { build, EMPTY, fromLngLat, GeographyError, GeographyUnsupported, isEmpty, toLngLat, type Geography, type Point } from "./geog";
+import { build, checkPrintable, EMPTY, fromLngLat, GeographyError, isEmpty, toLngLat, type Geography, type Point } from "./geog";
 
 /** C's printf("%.15g", x). */
 export function g15(x: number): string {
@@ -33,7 +33,7 @@ const coord = (p: Point, f: Format): string => {
 const chain = (ps: Point[], f: Format): string => `(${ps.map((p) => coord(p, f)).join(", ")})`;
 
 function polygonText(loops: Point[][], f: Format, precise: boolean): string {
-  if (!precise && loops.length > 1) throw new GeographyUnsupported("printing a polygon with holes (the vertex order BigQuery prints for a hole is not documented)");
+  if (!precise) checkPrintable(loops, "WKT");
   return `(${loops.map((l) => chain([...l, l[0]], f)).join(", ")})`;
 }
 
