@@ -68,6 +68,11 @@ describe("values, WKT and BigQuery's normal form", () => {
       await rows(`SELECT ST_GEOGFROMWKB(FROM_HEX('0101000000000000000000F03F0000000000000040')), ST_GEOGFROMWKB('010100000000000000000000400000000000001040'),
         ST_ASTEXT(ST_GEOGFROMGEOJSON('{"type":"Point","coordinates":[3,4]}'))`),
     ).toEqual([["POINT(1 2)", "POINT(2 4)", "POINT(3 4)"]]);
+    // ST_GEOGFROM's documented examples: WKT, hexadecimal WKB, WKB bytes.
+    expect(
+      await rows(`SELECT ST_GEOGFROM('POLYGON((0 0, 0 2, 2 2, 2 0, 0 0))'), ST_GEOGFROM('010100000000000000000000400000000000001040'),
+        ST_GEOGFROM(FROM_HEX('010100000000000000000000400000000000001040'))`),
+    ).toEqual([["POLYGON((2 0, 2 2, 0 2, 0 0, 2 0))", "POINT(2 4)", "POINT(2 4)"]]);
   });
 
   test("GEOGRAPHY columns: stored, filtered, read back as WKT; parameters are WKT", async () => {
@@ -76,10 +81,12 @@ describe("values, WKT and BigQuery's normal form", () => {
     await h.run("INSERT INTO geo.places (name, loc) VALUES ('a', ST_GEOGPOINT(-122.4, 37.8)), ('b', ST_GEOGPOINT(0.0, 0.0)), ('c', NULL)");
     expect(await rows("SELECT name, ST_ASTEXT(loc) FROM geo.places WHERE loc IS NOT NULL ORDER BY name")).toEqual([["a", "POINT(-122.4 37.8)"], ["b", "POINT(0 0)"]]);
     expect(await h.cells("geo", "places")).toEqual([["a", "POINT(-122.4 37.8)"], ["b", "POINT(0 0)"], ["c", null]]);
+    await h.run("UPDATE geo.places SET loc = ST_GEOGFROMTEXT('LINESTRING(0 0, 1 1)') WHERE name = 'c'");
+    expect(await rows("SELECT loc, ST_LENGTH(loc) > 0 FROM geo.places WHERE name = 'c'")).toEqual([["LINESTRING(0 0, 1 1)", "true"]]);
     // Stored values keep their S2 points exactly.
     expect(await one("SELECT ST_X(loc) FROM geo.places WHERE name = 'a'")).toBe(await one("SELECT ST_X(ST_GEOGPOINT(-122.4, 37.8))"));
     const param = { params: [{ name: "g", type: { type: "GEOGRAPHY" }, value: "POINT(0 0)" }] };
-    expect(await rows("SELECT name FROM geo.places WHERE ST_DWITHIN(loc, @g, 1000) ORDER BY name", param)).toEqual([["b"]]);
+    expect(await rows("SELECT name FROM geo.places WHERE ST_DWITHIN(loc, @g, 1000) ORDER BY name", param)).toEqual([["b"], ["c"]]);
   });
 
   test("GEOGRAPHY cannot be ordered, grouped or compared (ZetaSQL's analysis, as BigQuery)", async () => {
@@ -136,6 +143,15 @@ describe("predicates on closed point sets", () => {
     const r = await rows(`SELECT i, ST_CONTAINS(ST_GEOGFROMTEXT('POLYGON((1 1, 20 1, 10 20, 1 1))'), ST_GEOGPOINT(i, i)),
       ST_COVERS(ST_GEOGFROMTEXT('POLYGON((1 1, 20 1, 10 20, 1 1))'), ST_GEOGPOINT(i, i)) FROM UNNEST([0, 1, 10]) AS i ORDER BY i`);
     expect(r).toEqual([["0", "false", "false"], ["1", "false", "true"], ["10", "true", "true"]]);
+  });
+
+  test("a linestring in a polygon: covered; contained unless it runs along the boundary", async () => {
+    const square = "ST_GEOGFROMTEXT('POLYGON((0 0, 4 0, 4 4, 0 4, 0 0))')";
+    expect(
+      await rows(`SELECT ST_CONTAINS(${square}, ST_GEOGFROMTEXT('LINESTRING(1 1, 2 2)')), ST_CONTAINS(${square}, ST_GEOGFROMTEXT('LINESTRING(0 0, 4 0)')),
+        ST_COVERS(${square}, ST_GEOGFROMTEXT('LINESTRING(0 0, 4 0)')), ST_COVERS(${square}, ST_GEOGFROMTEXT('LINESTRING(1 1, 5 1)')),
+        ST_INTERSECTS(${square}, ST_GEOGFROMTEXT('LINESTRING(1 1, 5 1)')), ST_INTERSECTS(${square}, ST_GEOGFROMTEXT('LINESTRING(5 5, 6 6)'))`),
+    ).toEqual([["true", "false", "true", "false", "true", "false"]]);
   });
 
   test("intersects, disjoint, touches, within, equals (corpus)", async () => {

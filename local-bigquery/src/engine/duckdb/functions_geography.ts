@@ -133,6 +133,17 @@ const FUNCTIONS_JS: Record<string, JsFunction> = {
     },
   },
   st_geogfromgeojson: { params: [VARCHAR], returns: GEO, run: ([text]) => out(fromGeoJson(text as string)) },
+  // ST_GEOGFROM(STRING): WKT, hexadecimal WKB or GeoJSON, told apart by their first character.
+  st_geogfrom: {
+    params: [VARCHAR],
+    returns: GEO,
+    run: ([text]) => {
+      const t = (text as string).trim();
+      if (t.startsWith("{")) return out(fromGeoJson(t));
+      if (/^[0-9a-fA-F]+$/.test(t)) return out(fromWkb(Buffer.from(t, "hex")));
+      return out(parseWkt(t));
+    },
+  },
   st_astext: { params: [GEO], returns: VARCHAR, run: ([g]) => toWkt(geo(g)) },
   st_asbinary: { params: [GEO], returns: BLOB, run: ([g]) => toWkb(geo(g)) },
   st_asgeojson: { params: [GEO], returns: VARCHAR, run: ([g]) => toGeoJson(geo(g)) },
@@ -381,6 +392,7 @@ export const GEOGRAPHY_FUNCTIONS: Record<string, Form> = {
     return kind(call.types[0]) === "TYPE_BYTES" ? `gsql_st_geogfromwkb(${call.args[0]})` : `gsql_st_geogfromwkb_hex(${call.args[0]})`;
   },
   st_geogfromgeojson: fn("st_geogfromgeojson", 1, "ST_GEOGFROMGEOJSON's make_valid"),
+  st_geogfrom: (call) => (kind(call.types[0]) === "TYPE_BYTES" ? `gsql_st_geogfromwkb(${call.args[0]})` : fn("st_geogfrom", 1)(call)),
   st_astext: fn("st_astext", 1),
   st_asbinary: fn("st_asbinary", 1),
   st_asgeojson: fn("st_asgeojson", 1),

@@ -100,11 +100,16 @@ export function interiorsIntersect(a: Shape, b: Shape): boolean {
   return a.polygon !== undefined && b.polygon !== undefined && a.polygon.intersects(b.polygon);
 }
 
+/** Some edge of a covered line is not a boundary edge of a's polygons: it runs through their interior. */
+const lineEntersInterior = (line: Point[], a: Shape): boolean =>
+  line.slice(1).some((v, i) => !a.boundary.some((c) => c.slice(1).some((w, j) => sameEdge(line[i], v, c[j], w))));
+
 export const contains = (a: Shape, b: Shape): boolean => {
   if (!covers(a, b)) return false;
-  // Covered lines lie in a's polygons; they meet its interior unless they run along the boundary.
-  if (b.g.lines.length > 0 && a.g.lines.length === 0) return true;
-  return interiorsIntersect(a, b);
+  // Lines covered by a's polygons (a has no lines, or covers would have refused).
+  if (b.g.lines.some((l) => lineEntersInterior(l, a))) return true;
+  if (b.g.lines.length > 0 && b.g.points.length === 0 && b.g.polygons.length === 0) return false;
+  return interiorsIntersect({ ...b, g: { ...b.g, lines: [] } }, a);
 };
 
 export function equals(a: Shape, b: Shape): boolean {
