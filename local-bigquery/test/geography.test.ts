@@ -233,4 +233,9 @@ describe("refused plainly", () => {
     // Not even under SAFE: a NULL would be a different answer.
     expect((await h.failure("SELECT SAFE.ST_GEOGFROMTEXT('GEOMETRYCOLLECTION(POINT(1 1), LINESTRING(1 1, 2 2))')")).message).toMatch(/does not support/);
   });
+
+  test("a statement the compiler refuses for another reason cannot take a GEOGRAPHY (never a NULL in its place)", async () => {
+    const param = { params: [{ name: "g", type: { type: "GEOGRAPHY" }, value: "POINT(0 0)" }] };
+    expect((await h.failure("SELECT @g IS NULL AS n, PARSE_JSON('1') AS j", param)).message).toMatch(/does not support this statement/);
+  });
 });

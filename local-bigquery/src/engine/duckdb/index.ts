@@ -65,7 +65,12 @@
  * (compile_expressions.ts), the scans in compile_scans.ts and scalar/EXISTS/IN/ARRAY subqueries.
  * Refused for now: STRUCT/ARRAY comparison, SUM/AVG(DISTINCT) of FLOAT64 and
  * NUMERIC, ARRAY_AGG(DISTINCT) of FLOAT64, STRING_AGG of BYTES, SAFE. prefixes, time zones other
- * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets.
+ * than UTC, JSON, BIGNUMERIC, INTERVAL, RANGE frames with offsets.
+ *
+ * GEOGRAPHY (functions_geography.ts, geography/): VARCHAR holding WKT (values computed by queries
+ * in a lossless "S2 " + x y z variant); the ST_ functions are JavaScript scalar functions over
+ * s2js, each with a gsql_safe_ twin for SAFE. (TRY would also swallow refusals). The reference
+ * evaluator has no ST_ function and takes no GEOGRAPHY value: the oracle skips such statements.
  *
  * DML: compileModify() (compile_modify.ts) turns a resolved INSERT, UPDATE, DELETE, MERGE or
  * TRUNCATE into one changes query (__rid, __op, the new row), applyChanges() (apply_changes.ts)
