@@ -164,9 +164,11 @@ describe("predicates on closed point sets", () => {
       ST_WITHIN(ST_GEOGPOINT(2, 2), ST_GEOGFROMTEXT('POLYGON((0 0, 4 0, 4 4, 0 4, 0 0))')),
       ST_EQUALS(ST_GEOGFROMTEXT('POINT(1 2)'), ST_GEOGFROMTEXT('POINT(1 2)')),
       ST_EQUALS(ST_GEOGFROMTEXT('POLYGON((0 0, 1 0, 1 1, 0 0))'), ST_GEOGFROMTEXT('POLYGON((1 1, 0 0, 1 0, 1 1))')),
+      ST_EQUALS(ST_GEOGFROMTEXT('LINESTRING(0 0, 1 1)'), ST_GEOGFROMTEXT('LINESTRING(1 1, 0 0)')),
+      ST_EQUALS(ST_GEOGFROMTEXT('LINESTRING(0 0, 1 1)'), ST_GEOGFROMTEXT('LINESTRING(5 5, 6 6)')),
       ST_DWITHIN(ST_GEOGPOINT(0, 0), ST_GEOGPOINT(0, 0.0001), 100),
       ST_DWITHIN(ST_GEOGPOINT(0, 0), ST_GEOGPOINT(0, 90), 100)`);
-    expect(r).toEqual([["true", "false", "false", "true", "false", "true", "true", "true", "true", "false"]]);
+    expect(r).toEqual([["true", "false", "false", "true", "false", "true", "true", "true", "true", "false", "true", "false"]]);
   });
 
   test("ST_INTERSECTSBOX, across the antimeridian too (documented example)", async () => {

@@ -115,6 +115,8 @@ export const contains = (a: Shape, b: Shape): boolean => {
 export function equals(a: Shape, b: Shape): boolean {
   if (isEmpty(a.g) && isEmpty(b.g)) return true;
   if (isEmpty(a.g) || isEmpty(b.g)) return false;
+  // Disjoint geographies are unequal whatever they hold (covers may refuse linestrings).
+  if (!intersects(a, b)) return false;
   return covers(a, b) && covers(b, a);
 }
 
