@@ -349,8 +349,18 @@ export function geographyFunctions(): DuckDBScalarFunction[] {
   return Object.entries(FUNCTIONS_JS).flatMap(([name, f]) => [scalarFunction(name, f, false), scalarFunction(name, f, true)]);
 }
 
-/** A GEOGRAPHY cell as BigQuery prints it (the stored text keeps every bit). */
-export const geographyText = (stored: string): string => toWkt(readGeography(stored));
+/**
+ * A GEOGRAPHY cell as BigQuery prints it (the stored text keeps every bit). Text that is no valid
+ * WKT (written by an earlier version, say) reads back as it is; a refusal (holes) still raises.
+ */
+export function geographyText(stored: string): string {
+  try {
+    return toWkt(readGeography(stored));
+  } catch (error) {
+    if (error instanceof GeographyError) return stored;
+    throw error;
+  }
+}
 
 /** SAFE.ST_*: the outer call's gsql_safe_ twin (its arguments keep raising). */
 export function safeGeography(sql: string): string {
