@@ -199,7 +199,7 @@ export class ZetaSqlEngine implements Engine {
   }
 
   async analyze(sql: string, context: EngineContext): Promise<AstNode> {
-    const request = await this.request(sql, { ...context, tables: context.tables?.map((t) => ({ ...t, rows: undefined })) });
+    const request = await this.request(sql, { ...context, tables: context.tables?.map((t) => ({ ...t, rows: undefined })) }, true);
     const analyze = {
       // Pruned scans tell which columns a statement reads. (Never for EvaluateModify: INSERT
       // then returns invalid values for the pruned columns and the server aborts.)
@@ -301,7 +301,7 @@ export class ZetaSqlEngine implements Engine {
   }
 
   /** The request fields shared by Analyze, PrepareQuery, EvaluateQuery and EvaluateModify. */
-  private async request(sql: string, context: EngineContext): Promise<Record<string, unknown>> {
+  private async request(sql: string, context: EngineContext, analysisOnly = false): Promise<Record<string, unknown>> {
     const language = await this.language();
     const params = context.params ?? [];
     const positional = params.length > 0 && params.every((p) => !p.name);
@@ -337,7 +337,9 @@ export class ZetaSqlEngine implements Engine {
     if (context.recordParseLocations) options.parseLocationRecordType = "PARSE_LOCATION_RECORD_CODE_SEARCH";
     const request: Record<string, unknown> = { sql, options, simpleCatalog };
     if (params.length > 0) {
-      request.params = params.map((p, i) => ({ name: p.name ?? "", value: paramValue(p, paramTypes[i]) }));
+      // Analysis needs no value: a GEOGRAPHY parameter (which ZetaSQL cannot take) is analysed by its type.
+      const value = (p: QueryParameter, i: number): ValueProto => (analysisOnly && paramTypes[i].typeKind === "TYPE_GEOGRAPHY" ? {} : paramValue(p, paramTypes[i]));
+      request.params = params.map((p, i) => ({ name: p.name ?? "", value: value(p, i) }));
     }
     return request;
   }

@@ -71,7 +71,8 @@ export async function runCompiled(connection: DuckDBConnection, compiled: Compil
 
 /** DuckDB's error as BigQuery's: invalidQuery with DuckDB's message for data errors, CompilerGap otherwise. */
 export function duckDbError(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  // An error raised inside a JavaScript scalar function may come from another realm (not instanceof Error).
+  const message = typeof (error as { message?: unknown } | null)?.message === "string" ? (error as Error).message : String(error);
   const match = DATA_ERRORS.exec(message);
   if (match) return new BigQueryError("invalidQuery", message.slice(match[0].length).split("\n")[0], "query");
   return new CompilerGap(message);

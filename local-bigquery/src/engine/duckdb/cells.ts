@@ -20,6 +20,7 @@ import { dateToDays, daysToDate, datetimeTextToMicros, microsToDatetime, microsT
 import { NUMERIC_SCALE, decimalText, unscaledDecimal } from "../decimal_codec";
 import { elementTypeOf, type TypeProto } from "../types";
 import { doubleText } from "../values";
+import { geographyText } from "./functions_geography";
 import { structFieldNames } from "./types";
 
 /** A DuckDB value of GoogleSQL type `type` as a canonical cell. */
@@ -45,9 +46,10 @@ export function toCell(value: DuckDBValue, type: TypeProto): Value {
     case "TYPE_STRING":
     case "TYPE_JSON":
     case "TYPE_BIGNUMERIC":
-    case "TYPE_GEOGRAPHY":
     case "TYPE_INTERVAL":
       return value as string;
+    case "TYPE_GEOGRAPHY":
+      return geographyText(value as string);
     case "TYPE_BYTES":
       return Buffer.from((value as DuckDBBlobValue).bytes).toString("base64");
     case "TYPE_DATE":

@@ -7,6 +7,7 @@ import { cannotRaise } from "./cannot_raise";
 import { CASTS } from "./casts";
 import { compileSubquery } from "./compile_subqueries";
 import { FUNCTIONS } from "./functions";
+import { safeGeography } from "./functions_geography";
 import { RAISING_MACROS } from "./prelude";
 import { child, children, type Node, type ResolvedColumn } from "./resolved_ast";
 import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
@@ -182,6 +183,7 @@ export function functionCall(node: Node, scope: Scope): string {
   });
   duckType(typeOfNode(node));
   const sql = form({ args, types: argNodes.map(typeOfNode), result: typeOfNode(node), enums, nodes: argNodes });
+  if (node.errorMode === "SAFE_ERROR_MODE" && name.startsWith("st_")) return safeGeography(sql);
   return node.errorMode === "SAFE_ERROR_MODE" ? safe(name, sql, argNodes) : sql;
 }
 

@@ -8,6 +8,7 @@ import { DATETIME_FUNCTIONS } from "./functions_datetime";
 import { FORMAT_FUNCTIONS } from "./functions_format";
 import { PARSE_FUNCTIONS } from "./functions_parse";
 import { JSON_FUNCTIONS } from "./functions_json";
+import { GEOGRAPHY_FUNCTIONS } from "./functions_geography";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
@@ -55,6 +56,7 @@ export const FUNCTIONS: Record<string, Form> = {
   ...JSON_FUNCTIONS,
   ...FORMAT_FUNCTIONS,
   ...PARSE_FUNCTIONS,
+  ...GEOGRAPHY_FUNCTIONS,
   $add: arithmetic("+"),
   $subtract: arithmetic("-"),
   $multiply: arithmetic("*"),

@@ -103,7 +103,12 @@
  * STRING_AGG of BYTES, SUM/AVG(DISTINCT FLOAT64 or NUMERIC), AVG(DISTINCT INT64), GROUPING()
  * (which ZetaSQL does not analyse, nor GROUPING SETS and CUBE), UNNEST of several arrays (not
  * analysed either), TABLESAMPLE, RANGE frames over FLOAT64, subqueries that may fail under a
- * conditional branch, PERCENTILE_CONT, BIGNUMERIC, INTERVAL, GEOGRAPHY.
+ * conditional branch, PERCENTILE_CONT, BIGNUMERIC, INTERVAL.
+ *
+ * GEOGRAPHY (functions_geography.ts, geography/): VARCHAR holding WKT (values computed by queries
+ * in a lossless "S2 " + x y z variant); the ST_ functions are JavaScript scalar functions over
+ * s2js, each with a gsql_safe_ twin for SAFE. (TRY would also swallow refusals). The reference
+ * evaluator has no ST_ function and takes no GEOGRAPHY value: the oracle skips such statements.
  *
  * DML: compileModify() (compile_modify.ts) turns a resolved INSERT, UPDATE, DELETE, MERGE or
  * TRUNCATE into one changes query (__rid, __op, the new row), applyChanges() (apply_changes.ts)

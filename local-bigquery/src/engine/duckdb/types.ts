@@ -21,6 +21,8 @@ const SCALAR: Record<string, string> = {
   TYPE_NUMERIC: "DECIMAL(38, 9)",
   // JSON is its canonical compact text, as BigQuery returns it and the store keeps it.
   TYPE_JSON: "VARCHAR",
+  // Its WKT (full precision); the ST_ functions parse it (functions_geography.ts).
+  TYPE_GEOGRAPHY: "VARCHAR",
 };
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
