@@ -129,7 +129,7 @@ describe("duckdb store", () => {
       "23:59:59.999999", '{"a":[1,2]}', "POINT(1 2)", ["7", ["x", "y"]], [["k1"], [null]],
     ];
     const empty = schema.map((f) => (f.mode === "REPEATED" ? [] : null));
-    const odd = ["9223372036854775807", "-Infinity", "0.000000001", "0", "false", "", "", "253402300799999999", "9999-12-31", "0001-01-01T00:00:00", "00:00:00", "null", "POINT EMPTY", [null, []], []];
+    const odd = ["9223372036854775807", "-Infinity", "0.000000001", "0", "false", "", "", "253402300799999999", "9999-12-31", "0001-01-01T00:00:00", "00:00:00", "null", "GEOMETRYCOLLECTION EMPTY", [null, []], []];
     await store.createTable({ ...table(), schema });
     await store.appendRows(ref, [full, empty, odd]);
     expect((await store.readRows(ref)).map((r) => r.cells)).toEqual([full, empty, odd]);
