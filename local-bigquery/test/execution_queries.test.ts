@@ -141,10 +141,12 @@ describe("executor: queries", () => {
     expect(error.message).toMatch(/DuckDB engine does not support \S.*; that evaluator takes at most 4194304 bytes \(4 MiB\).*reads 40000 rows/);
   });
 
-  it("refuses results with two columns of one name, as BigQuery does", async () => {
+  it("refuses results with two columns of one name it was given, and renames those that came from the columns selected, as BigQuery does", async () => {
     const error = await h.failure("SELECT id, status AS ID FROM shop.orders");
     expect(error).toMatchObject({ reason: "invalidQuery", status: 400 });
     expect(error.message).toBe("Duplicate column names in the result are not supported. Found duplicate(s): ID");
+    const renamed = await h.run("SELECT a.id, b.id, a.status, b.status, 1 AS id_1 FROM shop.orders a JOIN shop.orders b USING (id) LIMIT 0");
+    expect(renamed.schema?.map((f) => f.name)).toEqual(["id", "id_2", "status", "status_1", "id_1"]);
   });
 
   it("runs several queries at once", async () => {

@@ -123,7 +123,7 @@ async function runStatement(
   const { dryRun } = opts;
   switch (kind) {
     case "astQueryStatementNode": {
-      const result = await runQuery(runtime, scope, text, { ast, dryRun, maximumBytesBilled: opts.maximumBytesBilled });
+      const result = await runQuery(runtime, scope, text, { ast, dryRun, maximumBytesBilled: opts.maximumBytesBilled, renameImplicitDuplicates: true });
       return {
         statementType: "SELECT",
         schema: result.schema,

@@ -12,7 +12,7 @@ import type { Field, Row, TableRef } from "../model";
 import type { ReadTransaction, WriteTransaction } from "../storage/store";
 import { CompilerGap, compile, runCompiled } from "./compiled_query";
 import { isNonDeterministic } from "./result_cache";
-import { SqlText, withPositions } from "./sql_text";
+import { SqlText, walk, withPositions } from "./sql_text";
 import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps, type PreparedStatement } from "./statement_tables";
 import { tableKey, type EngineUse, type StatementScope } from "./table_names";
 
@@ -42,6 +42,11 @@ export interface QueryOptions {
   planOnly?: boolean;
   /** Run on ZetaSQL's reference evaluator (after DuckDB could not plan the compiled form). */
   reference?: boolean;
+  /**
+   * A query job's own result: duplicate column names that came from the columns selected (`a.x, b.x`)
+   * are renamed x, x_1, ... as BigQuery does; duplicate aliases written in the query are still refused.
+   */
+  renameImplicitDuplicates?: boolean;
 }
 
 export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText, opts: QueryOptions = {}): Promise<QueryResult> {
@@ -81,8 +86,7 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
     });
     if (opts.dryRun) {
       const schema = compiled?.schema ?? (await deps.engine.prepareQuery(prepared.sql, { ...context(), tables: schemaOnly }));
-      checkColumnNames(schema);
-      return { schema, rows: [], bytes, billed, cacheHit: false };
+      return { schema: resultNames(schema, ast, opts), rows: [], bytes, billed, cacheHit: false };
     }
     const onZetaSql = async (reason: string, rows = opts.tx?.readRows): Promise<{ schema: Field[]; rows: Row[] }> => {
       const tables = await loadTables(deps, prepared.uses, {
@@ -127,8 +131,7 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       engine = { duckdb: false, refused: refused ?? "" };
     }
     scope.engines?.push(engine);
-    checkColumnNames(output.schema);
-    const result = { schema: output.schema, rows: output.rows, bytes };
+    const result = { schema: resultNames(output.schema, ast, opts), rows: output.rows, bytes };
     if (key) deps.cache.set(key, result);
     return { ...result, billed, cacheHit: false, engine };
   });
@@ -159,6 +162,43 @@ async function checkOracle(duck: { schema: Field[]; rows: Row[] }, ordered: bool
   if (same) return;
   const detail = failure ? `the reference evaluator failed: ${(failure as Error).message}` : `reference ${rows(expected?.rows ?? [])}, DuckDB ${rows(duck.rows)}`;
   throw new BigQueryError("internalError", `Differential oracle: DuckDB and ZetaSQL's reference evaluator disagree: ${detail}`);
+}
+
+/** The result's column names as BigQuery gives them: duplicates refused, or renamed (opts.renameImplicitDuplicates). */
+function resultNames(schema: Field[], ast: AstNode, opts: QueryOptions): Field[] {
+  if (!opts.renameImplicitDuplicates) {
+    checkColumnNames(schema);
+    return schema;
+  }
+  checkColumnNames(schema.filter((f) => explicitAliases(ast).has(f.name.toLowerCase())));
+  const taken = new Set(schema.map((f) => f.name.toLowerCase()));
+  const seen = new Set<string>();
+  return schema.map((field) => {
+    const name = field.name.toLowerCase();
+    if (!seen.has(name)) {
+      seen.add(name);
+      return field;
+    }
+    let n = 1;
+    while (taken.has(`${name}_${n}`)) n++;
+    taken.add(`${name}_${n}`);
+    return { ...field, name: `${field.name}_${n}` };
+  });
+}
+
+/** Aliases written with AS (or bare) in the outermost SELECT list of a query statement, lower-cased. */
+function explicitAliases(ast: AstNode): Set<string> {
+  const aliases = new Set<string>();
+  walk(ast, (node, key) => {
+    // Select-list items sit under `columns`, an alias under `alias.identifier`.
+    if (key === "columns" && node.alias) {
+      const id = ((node.alias as AstNode).identifier as { idString?: string } | undefined)?.idString;
+      if (id) aliases.add(id.toLowerCase());
+    }
+    // Only the outermost query's own select list: stop at subqueries.
+    return key !== "astTableSubqueryNode" && key !== "astExpressionSubqueryNode" && key !== "withClause";
+  });
+  return aliases;
 }
 
 /** BigQuery refuses results (and so tables and views) with two columns of one name. */
