@@ -12,6 +12,7 @@ import type { ResultCache } from "./result_cache";
 import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, walk } from "./sql_text";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 import { informationSchemaSql, isInformationSchema, type JobSummary } from "./information_schema";
+import { rowFilter } from "./row_access";
 
 export interface Deps {
   store: Store;
@@ -114,7 +115,10 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
       rewritten.replace(range, `(${view.sql}\n)${alias}`, { at: 1, rewritten: view.rewritten, label: key });
     } else {
       if (!ctx.uses.has(key)) ctx.uses.set(key, { ref: found.ref, meta: found.meta, engineName: key });
-      rewritten.replace(range, quoteIdentifier(key) + alias);
+      // Row-level security: a table read (not a DML target) shows only the rows granted to the caller.
+      const filter = reference.target ? undefined : rowFilter(found.meta);
+      if (filter) rewritten.replace(range, `(SELECT * FROM ${quoteIdentifier(key)} WHERE ${filter})${alias}`);
+      else rewritten.replace(range, quoteIdentifier(key) + alias);
     }
   }
   return rewritten;

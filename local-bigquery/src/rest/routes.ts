@@ -3,6 +3,7 @@ import type { Route } from "../http/route";
 import type { ServiceContext } from "./context";
 import { datasetRoutes } from "./datasets";
 import { jobRoutes } from "./jobs";
+import { rowAccessPolicyRoutes } from "./row_access_policies";
 import { tabledataRoutes } from "./tabledata";
 import { tableRoutes } from "./tables";
 
@@ -11,4 +12,5 @@ export const restRoutes = (ctx: ServiceContext): Route[] => [
   ...tableRoutes(ctx),
   ...tabledataRoutes(ctx),
   ...jobRoutes(ctx),
+  ...rowAccessPolicyRoutes(ctx),
 ];
