@@ -42,6 +42,9 @@ export type StatementType =
   | "DROP_SCHEMA"
   | "ALTER_TABLE"
   | "EXPORT_DATA"
+  | "CREATE_ROW_ACCESS_POLICY"
+  | "DROP_ROW_ACCESS_POLICY"
+  | "DROP_ALL_ROW_ACCESS_POLICIES"
   | "SCRIPT";
 
 /** BigQuery's ddlOperationPerformed values. */

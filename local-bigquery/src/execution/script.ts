@@ -79,6 +79,9 @@ const SUPPORTED = new Set([
   "astTruncateStatementNode",
   "astVariableDeclarationNode",
   "astSingleAssignmentNode",
+  "astCreateRowAccessPolicyStatementNode",
+  "astDropRowAccessPolicyStatementNode",
+  "astDropAllRowAccessPoliciesStatementNode",
 ]);
 
 /** Refuses, before anything runs, a script holding a statement the local BigQuery cannot run. */
