@@ -17,6 +17,8 @@ import { RewrittenSql, SqlText, type ByteRange, flatten, nodeKinds, pathSegments
 import { loadTables, prepareStatement, type Deps } from "./statement_tables";
 import { applyColumnAction, setDataTypes, type ColumnChanges } from "./column_changes";
 import { checkWritable, createTableCopy } from "./table_copies";
+import { addedColumnDefaults } from "./column_defaults";
+import { modify } from "./dml";
 import {
   datasetNotFound,
   resolveDatasetName,
@@ -378,9 +380,19 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
     // Dropped and renamed columns change the stored rows: those go through rewriteTable, with the metadata.
     if (changes.statements.length > 0) await deps.store.rewriteTable(ref, { ...patch, schema }, (relation) => changes.statements.map((sql) => sql(relation)));
     else await deps.store.updateTable(ref, { ...patch, schema });
+    // Existing rows take an added column's DEFAULT, as BigQuery fills them.
+    const fill = addedColumnDefaults(tableKey(ref), schema.filter((f) => !meta.schema.some((m) => m.name.toLowerCase() === f.name.toLowerCase())));
+    if (fill) await modifyTable(deps, { ...scope, variables: new Map() }, fill);
     if (renameTo) await deps.store.renameTable(ref, renameTo);
   }
   return { statementType: "ALTER_TABLE", target: renameTo ?? ref, bytes: 0, operation: "ALTER" };
+}
+
+/** Runs an UPDATE the DDL needs (filling an added column's default). */
+async function modifyTable(deps: Deps, scope: StatementScope, sql: string): Promise<void> {
+  const text = new SqlText(sql);
+  const ast = await deps.engine.parse(sql);
+  await modify(deps, scope, text, ast, nodeKinds(ast).node, "UPDATE", false);
 }
 
 export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DdlOutcome> {
