@@ -110,6 +110,11 @@ describe("executor: wildcard tables and ingestion-time pseudo-columns", () => {
       expect((await h.failure("SELECT _PARTITIONDATE FROM w.hourly")).message).toMatch(/Unrecognized name: _PARTITIONDATE/);
     });
 
+    it("a copy keeps each row's partition", async () => {
+      await h.run("CREATE TABLE w.ingested_copy COPY w.ingested");
+      expect(await rows("SELECT COUNT(*), COUNTIF(_PARTITIONDATE = CURRENT_DATE()) FROM w.ingested_copy")).toEqual([["3", "3"]]);
+    });
+
     it("INFORMATION_SCHEMA.PARTITIONS counts the rows of each ingestion partition", async () => {
       const today = new Date().toISOString().slice(0, 10).replace(/-/g, "");
       expect(await rows("SELECT partition_id, total_rows FROM w.INFORMATION_SCHEMA.PARTITIONS WHERE table_name = 'ingested'")).toEqual([[today, "3"]]);

@@ -9,6 +9,7 @@ import type { AstNode } from "../engine";
 import { duplicate, invalidQuery, unsupported } from "../errors";
 import type { TableMeta } from "../model";
 import type { WriteTransaction } from "../storage/store";
+import { copyColumns } from "../storage/ingestion_time";
 import type { DdlOutcome } from "./ddl";
 import { flatten, nodeKinds, pathSegments, type SqlText, rangeOf } from "./sql_text";
 import type { Deps } from "./statement_tables";
@@ -106,7 +107,8 @@ export async function createTableCopy(deps: Deps, scope: StatementScope, text: S
       ? undefined
       : async (tx: WriteTransaction) => {
           // Read in the same transaction: the copy is the source as committed when it runs.
-          await tx.connection.run(`INSERT INTO ${tx.relation(ref)} SELECT * FROM ${deps.store.relation(sourceRef)}`);
+          const columns = copyColumns(source, meta);
+          await tx.connection.run(`INSERT INTO ${tx.relation(ref)} (${columns}) SELECT ${columns} FROM ${deps.store.relation(sourceRef)}`);
         };
     await deps.store.createTable(meta, { replace, ifNotExists, fill });
   }

@@ -67,3 +67,14 @@ export async function ensureIngestionColumns(
   const index = clusterIndexSql(relation, indexName, meta);
   if (index) await c.run(index);
 }
+
+/**
+ * The column list of a copy of `source`'s rows into `target` (`INSERT INTO target <list> SELECT <list>
+ * FROM source`): the schema's columns by name, and the hidden ones when both tables have them (a
+ * copy keeps each row's partition; into another table the rows take the copy's time).
+ */
+export function copyColumns(source: Pick<TableMeta, "type" | "timePartitioning" | "schema">, target: Pick<TableMeta, "type" | "timePartitioning">): string {
+  const hidden = ingestionUnit(source) && ingestionUnit(target) ? [PARTITION_TIME, PARTITION_DATE] : [];
+  const names = source.schema.length > 0 ? source.schema.map((f) => f.name) : [PLACEHOLDER_COLUMN];
+  return [...hidden, ...names].map(quoteIdent).join(", ");
+}
