@@ -99,4 +99,21 @@ describe("local BigQuery: row access policies", () => {
     await t.bq.query("DROP ALL ROW ACCESS POLICIES ON rap.orders");
     expect(await ids("SELECT id FROM rap.orders ORDER BY id")).toEqual([1, 2, 3, 4]);
   });
+
+  it("DML, tabledata.list and copies need the TRUE filter; copies keep the policies", async () => {
+    await t.bq.query("CREATE TABLE rap.small AS SELECT 1 AS id, 'US' AS country UNION ALL SELECT 2, 'EU'");
+    await t.bq.query("CREATE ROW ACCESS POLICY us ON rap.small GRANT TO ('allUsers') FILTER USING (country = 'US')");
+    const denied = await failure(t.bq.query("DELETE FROM rap.small WHERE TRUE"));
+    expect([denied.code, denied.reason]).toEqual([403, "accessDenied"]);
+    expect((await rest(t.server.url, "GET", `/projects/${PROJECT}/datasets/rap/tables/small/data`)).status).toBe(403);
+    expect((await failure(t.bq.query("CREATE TABLE rap.small_copy COPY rap.small"))).code).toBe(403);
+    await t.bq.query("CREATE ROW ACCESS POLICY everything ON rap.small GRANT TO ('serviceAccount:etl@example.com') FILTER USING (TRUE)");
+    expect((await failure(t.bq.query("UPDATE rap.small SET country = 'JP' WHERE id = 2"))).code).toBe(403);
+    await t.bq.query("CREATE OR REPLACE ROW ACCESS POLICY everything ON rap.small GRANT TO ('user:alice@example.com') FILTER USING (TRUE)");
+    await t.bq.query("INSERT INTO rap.small VALUES (3, 'JP')");
+    expect(await ids("SELECT id FROM rap.small ORDER BY id")).toEqual([1, 2, 3]);
+    await t.bq.query("CREATE TABLE rap.small_copy COPY rap.small");
+    const copied = await rest(t.server.url, "GET", policies("small_copy"));
+    expect((copied.json?.rowAccessPolicies as { rowAccessPolicyReference: { policyId: string } }[]).map((p) => p.rowAccessPolicyReference.policyId)).toEqual(["everything", "us"]);
+  });
 });

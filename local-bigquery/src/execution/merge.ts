@@ -15,6 +15,7 @@ import { checkRequired } from "./required_columns";
 import { checkWritable } from "./table_copies";
 import { SqlText, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
 import { applyColumnDefaults } from "./column_defaults";
+import { requireFullAccess } from "./row_access";
 import { modifyOnDuckDb } from "./compiled_modify";
 import { ROW_ID, bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
@@ -47,6 +48,7 @@ export async function merge(
   if (!target) throw tableNotFound(targetRef);
   if (target.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
   checkWritable(target);
+  requireFullAccess(target, "MERGE into it");
   const withDefaults = applyColumnDefaults(text, node, target);
   if (withDefaults) {
     const sent = new SqlText(withDefaults.text());

@@ -11,7 +11,7 @@
  * granted to a user applies to the local caller, and one granted only to a service account (the
  * deployed code) hides its rows from it.
  */
-import { duplicate, invalidQuery, notFound, type BigQueryError } from "../errors";
+import { BigQueryError, duplicate, invalidQuery, notFound } from "../errors";
 import type { RowAccessPolicy, TableMeta, TableRef } from "../model";
 import type { Store } from "../storage/store";
 
@@ -34,6 +34,23 @@ export function rowFilter(meta: TableMeta): string | undefined {
   const granted = policies.filter((p) => p.grantees.some(callerIsGrantee));
   // Each predicate ends on its own line: a trailing line comment must not swallow the rest.
   return granted.length === 0 ? "FALSE" : granted.map((p) => `(${p.filterPredicate}\n)`).join(" OR ");
+}
+
+/**
+ * BigQuery's "TRUE filter": operations other than queries (DML, tabledata.list, copying the table)
+ * need every row, which a caller has only when the table has no policy or one with FILTER USING
+ * (TRUE) is granted to it.
+ */
+export function requireFullAccess(meta: TableMeta, operation: string): void {
+  const policies = meta.rowAccessPolicies ?? [];
+  if (policies.length === 0) return;
+  if (policies.some((p) => /^\s*\(*\s*TRUE\s*\)*\s*$/i.test(p.filterPredicate) && p.grantees.some(callerIsGrantee))) return;
+  const { projectId, datasetId, tableId } = meta.ref;
+  throw new BigQueryError(
+    "accessDenied",
+    `Access Denied: Table ${projectId}:${datasetId}.${tableId}: ${operation} needs access to all of the table's rows, which its row access policies ` +
+      `grant only with a policy FILTER USING (TRUE) granted to the caller`,
+  );
 }
 
 const POLICY_ID = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;

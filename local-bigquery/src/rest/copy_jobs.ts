@@ -10,6 +10,7 @@ import type { TableMeta, TableRef } from "../model";
 import type { WriteTransaction } from "../storage/store";
 import type { ServiceContext } from "./context";
 import { copyColumns, ingestionUnit } from "../storage/ingestion_time";
+import { requireFullAccess } from "../execution/row_access";
 import { isRecord } from "./request_values";
 
 const label = (ref: TableRef): string => `${ref.projectId}:${ref.datasetId}.${ref.tableId}`;
@@ -36,6 +37,8 @@ export function copyJob(ctx: ServiceContext, projectId: string, copy: Record<str
       const meta = ctx.store.getTable(ref);
       if (!meta) throw notFound(`Not found: Table ${label(ref)}`);
       if (meta.type !== "TABLE") throw invalid(`Cannot copy ${label(ref)}: it is a view`);
+      // The destination takes the source's row access policies (metadata spread below), as BigQuery copies them.
+      requireFullAccess(meta, "copying it");
       return meta;
     });
     const first = metas[0];

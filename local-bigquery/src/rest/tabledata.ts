@@ -10,6 +10,7 @@ import { encodePageToken, fitToBudget, pageWindow } from "./paging";
 import { nonNegativeInt, queryBool, queryString } from "./request_values";
 import { requireTable } from "./tables";
 import { decodingSchema, fillInsertDefaults } from "./insert_defaults";
+import { requireFullAccess } from "../execution/row_access";
 
 const refOf = (params: Record<string, string>): TableRef => ({
   projectId: params.projectId,
@@ -65,6 +66,7 @@ async function list(ctx: ServiceContext, req: RequestParts): Promise<Record<stri
   const ref = refOf(req.params);
   const table = requireTable(ctx, ref);
   if (table.type !== "TABLE") throw invalid(`Cannot list a table of type VIEW: ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
+  requireFullAccess(table, "listing its rows");
   const { offset, limit } = pageWindow({
     pageToken: queryString(req, "pageToken"),
     startIndex: nonNegativeInt(queryString(req, "startIndex"), "startIndex"),
