@@ -40,6 +40,9 @@ export function resolveWildcard(store: Store, ref: TableRef): { meta: TableMeta;
   const view = matches.find((t) => t.type === "VIEW");
   if (view) throw invalidQuery(`Views cannot be queried through prefix. First view ${label(view.ref)}.`);
   if (matches.length === 0) throw tableNotFound(ref);
+  // Row-level security filters a table per reference (row_access.ts); a wildcard reads its members raw.
+  const secured = matches.find((t) => (t.rowAccessPolicies ?? []).length > 0);
+  if (secured) throw invalidQuery(`Wildcard table ${label(ref)} matches ${label(secured.ref)}, which has row access policies: query that table by name`);
   // listTables is in name order, so among tables created in the same millisecond the last name wins.
   const newest = matches.reduce((a, b) => (b.creationTime >= a.creationTime ? b : a));
   // Older tables may lack a column: nothing can be REQUIRED.
