@@ -7,7 +7,7 @@
  * - the DEFAULT keyword in VALUES or in UPDATE SET (also MERGE's) becomes the column's default;
  *   a column without one keeps DEFAULT, which is NULL.
  * Each default is `CAST((expression) AS type)`, evaluated when the statement runs (CURRENT_TIMESTAMP()
- * is the statement's time; GENERATE_UUID() differs row by row).
+ * is the statement's time; RAND() differs row by row).
  * tabledata.insertAll fills omitted fields (rest/insert_defaults.ts) and ALTER TABLE ADD COLUMN
  * ... DEFAULT fills the existing rows (addedColumnDefaults) with the same expressions.
  */

@@ -2,7 +2,7 @@
  * tabledata.insertAll and column DEFAULT values: a row that omits a top-level field with a default
  * gets the default (BigQuery: "the default value is written to the column instead"). The defaults
  * are evaluated by the SQL engine, one query per column for the rows that need it, each row its
- * own evaluation (GENERATE_UUID() differs row by row; CURRENT_TIMESTAMP() is the request's time).
+ * own evaluation (RAND() differs row by row; CURRENT_TIMESTAMP() is the request's time).
  * A field given as null stays null.
  */
 import { invalid } from "../errors";
