@@ -9,6 +9,8 @@ export const REASONS = {
   invalidQuery: 400,
   badRequest: 400,
   notFound: 404,
+  /** Row-level security: an operation needing every row of a table the caller may not read whole. */
+  accessDenied: 403,
   /** If-Match named an etag the resource no longer has. */
   conditionNotMet: 412,
   duplicate: 409,

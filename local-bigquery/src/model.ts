@@ -147,6 +147,19 @@ export interface TableMeta {
   options?: Record<string, unknown>;
   /** A view's GoogleSQL text. */
   viewQuery?: string;
+  /** Row-level security (row_access.ts): once a table has any, a query sees only the rows of those granted to the caller. */
+  rowAccessPolicies?: RowAccessPolicy[];
+  /** Epoch milliseconds. */
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+/** A row access policy: the rows matching filterPredicate (GoogleSQL over the table's columns) are visible to its grantees. */
+export interface RowAccessPolicy {
+  policyId: string;
+  filterPredicate: string;
+  /** IAM members: `user:a@b.c`, `group:...`, `serviceAccount:...`, `domain:...`, `allUsers`, `allAuthenticatedUsers`. */
+  grantees: string[];
   /** Epoch milliseconds. */
   creationTime: number;
   lastModifiedTime: number;

@@ -11,6 +11,7 @@ import { BigQueryError } from "../errors";
 import type { QueryParameter, Row, TableRef, Value } from "../model";
 import type { EngineConstant } from "../engine";
 import type { TableUse } from "./statement_tables";
+import { wildcardRelationSql } from "./wildcard_tables";
 
 /** DuckDB's error classes that report the data, not the SQL: GoogleSQL raises at the same rows. */
 const DATA_ERRORS = /^(Invalid Input|Out of Range|Conversion|Constraint|Overflow|Division By Zero) Error: /;
@@ -28,11 +29,12 @@ export interface CompileContext {
 
 /** The DuckDB relation of each table by its name in the resolved AST. */
 export function tableSqlFor(uses: TableUse[], relation: (ref: TableRef) => string): (name: string) => string {
-  const byName = new Map(uses.map((u) => [u.engineName, u.ref]));
+  const byName = new Map(uses.map((u) => [u.engineName, u]));
   return (name) => {
-    const ref = byName.get(name);
-    if (!ref) throw new Error(`compiled SQL names an unknown table ${name}`);
-    return relation(ref);
+    const use = byName.get(name);
+    if (!use) throw new Error(`compiled SQL names an unknown table ${name}`);
+    // A wildcard table is the UNION ALL of its members.
+    return use.members ? wildcardRelationSql(use.meta.schema, use.members, relation) : relation(use.ref);
   };
 }
 

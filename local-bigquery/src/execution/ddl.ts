@@ -4,6 +4,7 @@
  * analyses the statement; the store holds the result.
  */
 import type { AstNode } from "../engine";
+import { quoteIdent } from "../engine/duckdb/types";
 import { BigQueryError, duplicate, invalidQuery, unsupported } from "../errors";
 import type { DatasetMeta, Field, RangePartitioning, Row, TableMeta, TimePartitioning } from "../model";
 import type { DdlOperation, StatementType } from "./executor";
@@ -16,6 +17,8 @@ import { RewrittenSql, SqlText, type ByteRange, flatten, nodeKinds, pathSegments
 import { loadTables, prepareStatement, type Deps } from "./statement_tables";
 import { applyColumnAction, setDataTypes, type ColumnChanges } from "./column_changes";
 import { checkWritable, createTableCopy } from "./table_copies";
+import { addedColumnDefaults } from "./column_defaults";
+import { modify } from "./dml";
 import {
   datasetNotFound,
   resolveDatasetName,
@@ -114,7 +117,7 @@ export async function createTableOrView(
   });
   // ZetaSQL knows no ingestion-time pseudo-columns: analyse without that PARTITION BY.
   const partitionRange = rangeOf(astNode.partitionBy);
-  if (partitionRange && /^\s*partition\s+by\s+_PARTITION(DATE|TIME)\s*$/i.test(text.slice(partitionRange))) {
+  if (partitionRange && ingestionPartitioning(text.slice(partitionRange).replace(/^\s*partition\s+by\s+/i, ""))) {
     prepared.rewritten.replace(partitionRange, "");
     prepared.sql = prepared.rewritten.text();
   }
@@ -191,7 +194,8 @@ export async function createTableOrView(
   const fill = compiled
     ? async (tx: WriteTransaction) => {
         try {
-          await tx.connection.run(`INSERT INTO ${tx.relation(ref)} SELECT * FROM (${compiled.sql})`);
+          // By name: an ingestion-time partitioned table has hidden columns too (storage/ingestion_time.ts).
+          await tx.connection.run(`INSERT INTO ${tx.relation(ref)} (${schema.map((f) => quoteIdent(f.name)).join(", ")}) SELECT * FROM (${compiled.sql})`);
         } catch (error) {
           throw requiredFieldError(duckDbError(error), ref);
         }
@@ -243,7 +247,8 @@ function partitioning(text: SqlText, astNode: AstNode, schema: Field[], options:
   const days = options.get("partition_expiration_days");
   const expirationMs = days && days.value !== null ? String(Math.round(Number(days.value) * 86_400_000)) : undefined;
   const withExpiration = (p: TimePartitioning): TimePartitioning => (expirationMs ? { ...p, expirationMs } : p);
-  if (/^_PARTITION(DATE|TIME)$/i.test(expression)) return withExpiration({ type: "DAY" });
+  const ingestion = ingestionPartitioning(expression);
+  if (ingestion) return withExpiration(ingestion);
   if (/^RANGE_BUCKET\s*\(/i.test(expression)) return undefined; // rangePartitioningOf
   const column = (name: string): string => {
     const clean = name.replace(/`/g, "");
@@ -263,6 +268,17 @@ function partitioning(text: SqlText, astNode: AstNode, schema: Field[], options:
     return withExpiration({ type: m[2].toUpperCase() as TimePartitioning["type"], field: column(m[1]) });
   }
   throw unsupported(`The local BigQuery does not support PARTITION BY ${expression}`);
+}
+
+/**
+ * BigQuery's forms of ingestion-time partitioning: _PARTITIONDATE, DATE(_PARTITIONTIME),
+ * TIMESTAMP_TRUNC(_PARTITIONTIME, unit), DATE_TRUNC(_PARTITIONDATE, MONTH|YEAR).
+ */
+function ingestionPartitioning(expression: string): TimePartitioning | undefined {
+  const e = expression.replace(/\s+/g, " ").trim();
+  if (/^_PARTITION(DATE|TIME)$/i.test(e) || /^DATE ?\( ?_PARTITIONTIME ?\)$/i.test(e)) return { type: "DAY" };
+  const m = /^(?:TIMESTAMP_TRUNC ?\( ?_PARTITIONTIME|DATE_TRUNC ?\( ?_PARTITIONDATE) ?, ?(\w+) ?\)$/i.exec(e);
+  return m && PARTITION_UNITS.has(m[1].toUpperCase()) ? { type: m[1].toUpperCase() as TimePartitioning["type"] } : undefined;
 }
 
 /** PARTITION BY RANGE_BUCKET(col, GENERATE_ARRAY(start, end, interval)): integer-range partitioning (metadata). */
@@ -365,9 +381,19 @@ export async function alterTable(deps: Deps, scope: StatementScope, text: SqlTex
     // Dropped and renamed columns change the stored rows: those go through rewriteTable, with the metadata.
     if (changes.statements.length > 0) await deps.store.rewriteTable(ref, { ...patch, schema }, (relation) => changes.statements.map((sql) => sql(relation)));
     else await deps.store.updateTable(ref, { ...patch, schema });
+    // Existing rows take an added column's DEFAULT, as BigQuery fills them.
+    const fill = addedColumnDefaults(tableKey(ref), schema.filter((f) => !meta.schema.some((m) => m.name.toLowerCase() === f.name.toLowerCase())));
+    if (fill) await modifyTable(deps, { ...scope, variables: new Map() }, fill);
     if (renameTo) await deps.store.renameTable(ref, renameTo);
   }
   return { statementType: "ALTER_TABLE", target: renameTo ?? ref, bytes: 0, operation: "ALTER" };
+}
+
+/** Runs an UPDATE the DDL needs (filling an added column's default). */
+async function modifyTable(deps: Deps, scope: StatementScope, sql: string): Promise<void> {
+  const text = new SqlText(sql);
+  const ast = await deps.engine.parse(sql);
+  await modify(deps, scope, text, ast, nodeKinds(ast).node, "UPDATE", false);
 }
 
 export async function drop(deps: Deps, scope: StatementScope, astNode: AstNode, dryRun: boolean): Promise<DdlOutcome> {

@@ -12,7 +12,9 @@ import type { Field, TableRef } from "../model";
 import type { StatementType } from "./executor";
 import { checkRequired } from "./required_columns";
 import { checkWritable } from "./table_copies";
-import { SqlText, pathSegments, withPositions } from "./sql_text";
+import { SqlText, nodeKinds, pathSegments, withPositions } from "./sql_text";
+import { applyColumnDefaults } from "./column_defaults";
+import { requireFullAccess } from "./row_access";
 import { modifyOnDuckDb } from "./compiled_modify";
 import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
@@ -42,6 +44,13 @@ export async function modify(
   if (!targetMeta) throw tableNotFound(targetRef);
   if (targetMeta.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
   checkWritable(targetMeta);
+  requireFullAccess(targetMeta, `${kind} on it`);
+  const withDefaults = applyColumnDefaults(text, astNode, targetMeta);
+  if (withDefaults) {
+    const sent = new SqlText(withDefaults.text());
+    const parsed = await deps.engine.parse(sent.text);
+    return withPositions(sent, text, (o) => withDefaults.toOriginal(o), () => modify(deps, scope, sent, parsed, nodeKinds(parsed).node, kind, dryRun));
+  }
   const prepared = await prepareStatement(deps, scope, text, ast);
   const target = prepared.uses.find((u) => tableKey(u.ref) === tableKey(targetRef));
   if (!target) throw tableNotFound(targetRef);
@@ -95,6 +104,7 @@ export async function truncate(deps: Deps, scope: StatementScope, astNode: AstNo
   if (!meta) throw tableNotFound(ref);
   if (meta.type === "VIEW") throw invalidQuery(`Cannot truncate a view: ${tableKey(ref)}`);
   checkWritable(meta);
+  requireFullAccess(meta, "TRUNCATE TABLE on it");
   if (dryRun) return { statementType: "TRUNCATE_TABLE", target: ref, affected: 0, bytes: 0 };
   return deps.store.write([ref], async (tx) => {
     const reader = await tx.connection.runAndReadAll(`DELETE FROM ${tx.relation(ref)}`);

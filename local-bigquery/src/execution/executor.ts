@@ -48,6 +48,9 @@ export type StatementType =
   | "DROP_PROCEDURE"
   | "CREATE_TABLE_FUNCTION"
   | "DROP_TABLE_FUNCTION"
+  | "CREATE_ROW_ACCESS_POLICY"
+  | "DROP_ROW_ACCESS_POLICY"
+  | "DROP_ALL_ROW_ACCESS_POLICIES"
   | "SCRIPT";
 
 /** BigQuery's ddlOperationPerformed values. */

@@ -13,6 +13,7 @@ import { exportData, exportResult } from "./export_data";
 import { merge } from "./merge";
 import { dropSpecial } from "./table_copies";
 import { runQuery } from "./query_runner";
+import { rowAccessPolicyStatement } from "./row_access_ddl";
 import { ResultCache } from "./result_cache";
 import { dryRunStatements, finishScript, isScript, runStatements, type ScriptState } from "./procedural";
 import { engineWithRoutines } from "./routine_functions";
@@ -159,6 +160,10 @@ async function runStatement(
       return dmlResult(await merge(runtime, scope, text, ast, node, dryRun));
     case "astTruncateStatementNode":
       return dmlResult(await truncate(runtime, scope, node, dryRun));
+    case "astCreateRowAccessPolicyStatementNode":
+    case "astDropRowAccessPolicyStatementNode":
+    case "astDropAllRowAccessPoliciesStatementNode":
+      return ddlResult(await rowAccessPolicyStatement(runtime, scope, text, kind, node, dryRun));
     default:
       throw new Error(`unreachable: ${kind}`);
   }

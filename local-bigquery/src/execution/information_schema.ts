@@ -13,6 +13,7 @@ import { invalidQuery, notFound } from "../errors";
 import type { DatasetMeta, Field, FieldType, TableMeta, TableRef, TimePartitioning } from "../model";
 import type { Store } from "../storage/store";
 import { quoteIdent } from "../engine/duckdb/types";
+import { PARTITION_TIME } from "../storage/ingestion_time";
 
 /** A finished or running job as INFORMATION_SCHEMA.JOBS shows it. */
 export interface JobSummary {
@@ -345,12 +346,8 @@ async function partitionRows(source: InformationSchemaSource, tables: TableMeta[
       continue;
     }
     if (stats.rows === 0) continue;
-    if (tp && !tp.field) {
-      // Every row of an ingestion-time partitioned table is in the partition of its latest write (ingestion.ts).
-      out.push(row(formatPartition(m.lastModifiedTime, tp.type), stats.rows, bytes));
-      continue;
-    }
-    const column = quoteIdent((tp?.field ?? range?.field) as string);
+    // An ingestion-time partitioned table's rows are in the partition of their hidden _PARTITIONTIME (storage/ingestion_time.ts).
+    const column = tp && !tp.field ? `timezone('UTC', ${quoteIdent(PARTITION_TIME)})` : quoteIdent((tp?.field ?? range?.field) as string);
     const key = tp
       ? `coalesce(strftime(${column}, '${PARTITION_FORMAT[tp.type]}'), '__NULL__')`
       : rangeKeySql(column, range as NonNullable<TableMeta["rangePartitioning"]>);
@@ -372,12 +369,6 @@ function rangeKeySql(column: string, range: NonNullable<TableMeta["rangePartitio
     `CASE WHEN ${column} IS NULL THEN '__NULL__' WHEN ${column} < ${start} OR ${column} >= ${end} THEN '__UNPARTITIONED__' ` +
     `ELSE CAST(${start} + ((${column} - ${start}) // ${interval}) * ${interval} AS VARCHAR) END`
   );
-}
-
-export function formatPartition(ms: number, type: TimePartitioning["type"]): string {
-  const iso = new Date(ms).toISOString();
-  const digits = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13);
-  return digits.slice(0, { YEAR: 4, MONTH: 6, DAY: 8, HOUR: 10 }[type]);
 }
 
 function jobRows(source: InformationSchemaSource, t: Target): Cell[][] {

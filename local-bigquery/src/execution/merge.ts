@@ -13,7 +13,9 @@ import type { DmlOutcome } from "./dml";
 import { runQuery } from "./query_runner";
 import { checkRequired } from "./required_columns";
 import { checkWritable } from "./table_copies";
-import { SqlText, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
+import { SqlText, nodeKinds, pathSegments, quoteIdentifier, rangeOf, withPositions } from "./sql_text";
+import { applyColumnDefaults } from "./column_defaults";
+import { requireFullAccess } from "./row_access";
 import { modifyOnDuckDb } from "./compiled_modify";
 import { ROW_ID, bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps } from "./statement_tables";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
@@ -46,6 +48,13 @@ export async function merge(
   if (!target) throw tableNotFound(targetRef);
   if (target.type === "VIEW") throw invalidQuery(`Cannot modify a view: ${tableKey(targetRef)}`);
   checkWritable(target);
+  requireFullAccess(target, "MERGE into it");
+  const withDefaults = applyColumnDefaults(text, node, target);
+  if (withDefaults) {
+    const sent = new SqlText(withDefaults.text());
+    const parsed = await deps.engine.parse(sent.text);
+    return withPositions(sent, text, (o) => withDefaults.toOriginal(o), () => merge(deps, scope, sent, parsed, nodeKinds(parsed).node, dryRun));
+  }
 
   // ZetaSQL analyses MERGE fully: types, names and errors with positions in the user's text.
   const prepared = await prepareStatement(deps, scope, text, ast);

@@ -53,7 +53,9 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
   const ast = opts.ast ?? (await deps.engine.parse(text.text));
   const prepared = await prepareStatement(deps, scope, text, ast);
   // The SQL sent holds the SQL of every view read, so a replaced view changes the key too.
-  const uncached = opts.dryRun || opts.rowIdFor || opts.tx || opts.planOnly || opts.reference || scope.useQueryCache === false || isNonDeterministic(prepared.sql);
+  // BigQuery never caches a query of a wildcard table.
+  const wildcard = prepared.uses.some((u) => u.members);
+  const uncached = opts.dryRun || opts.rowIdFor || opts.tx || opts.planOnly || opts.reference || scope.useQueryCache === false || wildcard || isNonDeterministic(prepared.sql);
   const key = uncached ? undefined : cacheKey(deps, scope, prepared);
   const cached = key ? deps.cache.get(key) : undefined;
   // BigQuery neither processes nor bills anything for a cached answer.

@@ -60,6 +60,9 @@ export const SQL_STATEMENTS = new Set([
   "astDeleteStatementNode",
   "astMergeStatementNode",
   "astTruncateStatementNode",
+  "astCreateRowAccessPolicyStatementNode",
+  "astDropRowAccessPolicyStatementNode",
+  "astDropAllRowAccessPoliciesStatementNode",
 ]);
 
 /** Everything a request may hold: the SQL statements and the procedural language around them. */

@@ -7,12 +7,15 @@
 import { MAX_REQUEST_BYTES, type AstNode, type Engine, type EngineColumn, type EngineTable } from "../engine";
 import { BigQueryError, invalidQuery } from "../errors";
 import type { QueryParameter, Row, TableMeta, TableRef } from "../model";
-import type { Store, StoredRow } from "../storage/store";
+import type { Store, StoredRow, TableStats } from "../storage/store";
 import type { ResultCache } from "./result_cache";
 import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, rangeOf, walk } from "./sql_text";
 import { tableFunctionBody, type TableFunctionScope } from "./table_functions";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 import { informationSchemaSql, isInformationSchema, type JobSummary } from "./information_schema";
+import { rowFilter } from "./row_access";
+import { isWildcard, resolveWildcard, wildcardRows, wildcardStats, type WildcardMember } from "./wildcard_tables";
+import { pseudoColumnsOf } from "./pseudo_columns";
 
 export interface Deps {
   store: Store;
@@ -36,6 +39,8 @@ export interface TableUse {
   meta: TableMeta;
   /** Its name in the SQL sent to ZetaSQL (one identifier). */
   engineName: string;
+  /** A wildcard table (`ds.events_*`): the tables it reads (wildcard_tables.ts); meta is their common schema. */
+  members?: WildcardMember[];
 }
 
 export interface PreparedStatement {
@@ -85,13 +90,14 @@ interface RewriteContext {
 }
 
 async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<RewrittenSql> {
-  const byPath = new Map<string, { ref: TableRef; meta: TableMeta }>();
+  const byPath = new Map<string, { ref: TableRef; meta: TableMeta; members?: WildcardMember[] }>();
   for (const segments of ctx.names) {
     if (isInformationSchema(splitParts(segments))) continue;
     const ref = resolveTableName(segments, ctx.scope);
     const meta = deps.store.getTable(ref);
-    if (!meta) throw tableNotFound(ref);
-    byPath.set(JSON.stringify(segments), { ref, meta });
+    if (meta) byPath.set(JSON.stringify(segments), { ref, meta });
+    else if (isWildcard(ref)) byPath.set(JSON.stringify(segments), { ref, ...resolveWildcard(deps.store, ref) });
+    else throw tableNotFound(ref);
   }
   const rewritten = new RewrittenSql(ctx.text);
   for (const reference of tableReferences(ctx.ast)) {
@@ -121,8 +127,12 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
       // The newline ends a trailing line comment of the view's SQL.
       rewritten.replace(range, `(${view.sql}\n)${alias}`, { at: 1, rewritten: view.rewritten, label: key });
     } else {
-      if (!ctx.uses.has(key)) ctx.uses.set(key, { ref: found.ref, meta: found.meta, engineName: key });
-      rewritten.replace(range, quoteIdentifier(key) + alias);
+      if (reference.target && found.members) throw invalidQuery(`A wildcard table cannot be the target of a DML statement: ${key}`);
+      if (!ctx.uses.has(key)) ctx.uses.set(key, { ref: found.ref, meta: found.meta, engineName: key, members: found.members });
+      // Row-level security: a table read (not a DML target) shows only the rows granted to the caller.
+      const filter = reference.target ? undefined : rowFilter(found.meta);
+      if (filter) rewritten.replace(range, `(SELECT * FROM ${quoteIdentifier(key)} WHERE ${filter})${alias}`);
+      else rewritten.replace(range, quoteIdentifier(key) + alias);
     }
   }
   return rewritten;
@@ -320,14 +330,19 @@ export async function loadTables(deps: Deps, uses: TableUse[], opts: LoadOptions
     // Even a NULL cell costs bytes of the 4 MiB a request may carry: leave out what is neither read nor named.
     const kept = schema.map((f, i) => !used || !named || used.has(i) || named(f.name));
     const columns: EngineColumn[] = schema.filter((_, i) => kept[i]).map((f) => ({ name: f.name, field: f }));
+    // Pseudo-columns (_TABLE_SUFFIX, _PARTITIONTIME, ...) go before ROW_ID, which stays last (the key).
+    const pseudo = pseudoColumnsOf(use.meta, use.members !== undefined);
+    for (const p of pseudo) columns.push({ name: p.name, field: p.field, pseudo: true });
     if (withRowId) columns.push({ name: ROW_ID, field: { type: "INTEGER", mode: "NULLABLE" }, pseudo: true });
     const table: EngineTable = { name: use.engineName, columns };
     if (withRowId && opts.rowIdIsKey) table.primaryKey = [columns.length - 1];
     if (opts.content) {
-      const stored = withRowId || scanned ? await (opts.rows ?? ((ref: TableRef) => deps.store.readRows(ref)))(use.ref) : [];
+      const read = opts.rows ?? ((ref: TableRef) => deps.store.readRows(ref));
+      const stored = !(withRowId || scanned) ? [] : use.members ? await wildcardRows(use.members, read) : await read(use.ref);
       table.rows = stored.map((r) => {
         const cells: Row = [];
         for (let i = 0; i < schema.length; i++) if (kept[i]) cells.push(!used || used.has(i) ? (r.cells[i] ?? null) : null);
+        for (const p of pseudo) cells.push(r.pseudo?.[p.name] ?? null);
         if (withRowId) cells.push(String(r.rowId));
         return cells;
       });
@@ -344,12 +359,16 @@ export function bytesRead(deps: Deps, uses: TableUse[], usedColumns?: Map<string
     if (use.meta.type !== "TABLE") continue;
     const used = usedColumns?.get(use.engineName);
     if (usedColumns && !used) continue;
-    deps.store.stats(use.ref).columnBytes.forEach((b, i) => {
+    statsOfUse(deps, use).columnBytes.forEach((b, i) => {
       if (!used || used.has(i)) bytes += b;
     });
   }
   return bytes;
 }
+
+/** A table's statistics; a wildcard's are its members' summed. */
+const statsOfUse = (deps: Deps, use: TableUse): TableStats =>
+  use.members ? wildcardStats(deps.store, use.meta.schema, use.members) : deps.store.stats(use.ref);
 
 /**
  * The reference evaluator takes its input in one request of at most 4 MiB. A statement whose
@@ -359,7 +378,7 @@ export function bytesRead(deps: Deps, uses: TableUse[], usedColumns?: Map<string
 function checkFitsZetaSql(deps: Deps, uses: TableUse[], opts: LoadOptions): void {
   const bytes = bytesRead(deps, uses, opts.usedColumns);
   if (bytes <= MAX_REQUEST_BYTES) return;
-  const rows = uses.reduce((n, u) => n + (u.meta.type === "TABLE" ? deps.store.stats(u.ref).rows : 0), 0);
+  const rows = uses.reduce((n, u) => n + (u.meta.type === "TABLE" ? statsOfUse(deps, u).rows : 0), 0);
   throw tooLargeForZetaSql(rows, bytes, opts.reason);
 }
 

@@ -9,6 +9,8 @@ import type { AstNode } from "../engine";
 import { duplicate, invalidQuery, unsupported } from "../errors";
 import type { TableMeta } from "../model";
 import type { WriteTransaction } from "../storage/store";
+import { copyColumns } from "../storage/ingestion_time";
+import { requireFullAccess } from "./row_access";
 import type { DdlOutcome } from "./ddl";
 import { flatten, nodeKinds, pathSegments, type SqlText, rangeOf } from "./sql_text";
 import type { Deps } from "./statement_tables";
@@ -72,6 +74,7 @@ export async function createTableCopy(deps: Deps, scope: StatementScope, text: S
   const source = deps.store.getTable(sourceRef);
   if (!source) throw tableNotFound(sourceRef);
   if (source.type !== "TABLE" && !like) throw invalidQuery(`${tableKey(sourceRef)} is a view; only tables can be cloned, copied or snapshotted`);
+  if (!like) requireFullAccess(source, snapshot ? "a snapshot of it" : "copying it");
   if (!deps.store.getDataset(ref)) throw datasetNotFound(ref);
   const replace = astNode.isOrReplace === true;
   const ifNotExists = astNode.isIfNotExists === true;
@@ -92,6 +95,8 @@ export async function createTableCopy(deps: Deps, scope: StatementScope, text: S
     description: like ? undefined : source.description,
     labels: like ? undefined : source.labels,
     options: like ? undefined : source.options,
+    // A copy keeps the source's row access policies, as BigQuery's copies do.
+    rowAccessPolicies: like ? undefined : source.rowAccessPolicies,
     ...stripUndefined(given),
     timePartitioning: source.timePartitioning,
     rangePartitioning: source.rangePartitioning,
@@ -106,7 +111,8 @@ export async function createTableCopy(deps: Deps, scope: StatementScope, text: S
       ? undefined
       : async (tx: WriteTransaction) => {
           // Read in the same transaction: the copy is the source as committed when it runs.
-          await tx.connection.run(`INSERT INTO ${tx.relation(ref)} SELECT * FROM ${deps.store.relation(sourceRef)}`);
+          const columns = copyColumns(source, meta);
+          await tx.connection.run(`INSERT INTO ${tx.relation(ref)} (${columns}) SELECT ${columns} FROM ${deps.store.relation(sourceRef)}`);
         };
     await deps.store.createTable(meta, { replace, ifNotExists, fill });
   }

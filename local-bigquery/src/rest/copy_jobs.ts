@@ -9,6 +9,8 @@ import type { ExecutionResult } from "../execution/executor";
 import type { TableMeta, TableRef } from "../model";
 import type { WriteTransaction } from "../storage/store";
 import type { ServiceContext } from "./context";
+import { copyColumns, ingestionUnit } from "../storage/ingestion_time";
+import { requireFullAccess } from "../execution/row_access";
 import { isRecord } from "./request_values";
 
 const label = (ref: TableRef): string => `${ref.projectId}:${ref.datasetId}.${ref.tableId}`;
@@ -35,6 +37,8 @@ export function copyJob(ctx: ServiceContext, projectId: string, copy: Record<str
       const meta = ctx.store.getTable(ref);
       if (!meta) throw notFound(`Not found: Table ${label(ref)}`);
       if (meta.type !== "TABLE") throw invalid(`Cannot copy ${label(ref)}: it is a view`);
+      // The destination takes the source's row access policies (metadata spread below), as BigQuery copies them.
+      requireFullAccess(meta, "copying it");
       return meta;
     });
     const first = metas[0];
@@ -44,13 +48,17 @@ export function copyJob(ctx: ServiceContext, projectId: string, copy: Record<str
     const existing = ctx.store.getTable(destination);
     if (!existing && create === "CREATE_NEVER") throw notFound(`Not found: Table ${label(destination)}`);
     if (existing?.snapshot || existing?.type === "VIEW") throw invalid(`Cannot copy into ${label(destination)}: it is a ${existing.snapshot ? "table snapshot" : "view"}`);
-    const select = metas.map((m) => `SELECT * FROM ${ctx.store.relation(m.ref)}`).join(" UNION ALL ");
+    // By name: an ingestion-time partitioned table has hidden columns, kept only into another such table.
+    const select = (target: TableMeta): string => {
+      const columns = copyColumns(metas.every((m) => ingestionUnit(m)) ? first : { ...first, timePartitioning: undefined }, target);
+      return `(${columns}) ${metas.map((m) => `SELECT ${columns} FROM ${ctx.store.relation(m.ref)}`).join(" UNION ALL ")}`;
+    };
     const copiedRows = metas.reduce((n, m) => n + ctx.store.stats(m.ref).rows, 0);
     if (existing && write === "WRITE_APPEND") {
       if (JSON.stringify(existing.schema.map((f) => [f.name, f.type])) !== JSON.stringify(first.schema.map((f) => [f.name, f.type]))) {
         throw invalid(`Provided Schema does not match Table ${label(destination)}`);
       }
-      await ctx.store.write([destination], (tx) => tx.connection.run(`INSERT INTO ${tx.relation(destination)} ${select}`).then(() => undefined));
+      await ctx.store.write([destination], (tx) => tx.connection.run(`INSERT INTO ${tx.relation(destination)} ${select(existing)}`).then(() => undefined));
     } else {
       if (existing && write === "WRITE_EMPTY" && ctx.store.stats(destination).rows > 0) throw duplicate(`Already Exists: Table ${label(destination)}`);
       const now = ctx.now();
@@ -67,7 +75,7 @@ export function copyJob(ctx: ServiceContext, projectId: string, copy: Record<str
       await ctx.store.createTable(meta, {
         replace: true,
         fill: async (tx: WriteTransaction) => {
-          await tx.connection.run(`INSERT INTO ${tx.relation(destination)} ${select}`);
+          await tx.connection.run(`INSERT INTO ${tx.relation(destination)} ${select(meta)}`);
         },
       });
     }

@@ -4,6 +4,7 @@ import type { ServiceContext } from "./context";
 import { datasetRoutes } from "./datasets";
 import { jobRoutes } from "./jobs";
 import { routineRoutes } from "./routines";
+import { rowAccessPolicyRoutes } from "./row_access_policies";
 import { tabledataRoutes } from "./tabledata";
 import { tableRoutes } from "./tables";
 
@@ -13,4 +14,5 @@ export const restRoutes = (ctx: ServiceContext): Route[] => [
   ...tabledataRoutes(ctx),
   ...jobRoutes(ctx),
   ...routineRoutes(ctx),
+  ...rowAccessPolicyRoutes(ctx),
 ];

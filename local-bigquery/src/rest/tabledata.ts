@@ -9,6 +9,8 @@ import type { ServiceContext } from "./context";
 import { encodePageToken, fitToBudget, pageWindow } from "./paging";
 import { nonNegativeInt, queryBool, queryString } from "./request_values";
 import { requireTable } from "./tables";
+import { decodingSchema, fillInsertDefaults } from "./insert_defaults";
+import { requireFullAccess } from "../execution/row_access";
 
 const refOf = (params: Record<string, string>): TableRef => ({
   projectId: params.projectId,
@@ -43,7 +45,8 @@ async function insertAll(ctx: ServiceContext, req: RequestParts): Promise<Record
   if (table.type !== "TABLE") throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a view`);
   if (table.snapshot) throw invalid(`Cannot add rows to ${ref.projectId}:${ref.datasetId}.${ref.tableId}: it is a table snapshot, which is read-only`);
   if (!body.rows || body.rows.length === 0) throw invalid("No rows present in the request.", "rows");
-  const decoded = decodeInsertRows(body.rows, table.schema, body);
+  const decoded = decodeInsertRows(body.rows, decodingSchema(table.schema), body);
+  await fillInsertDefaults(ctx, table, body.rows, decoded.insertErrors, decoded.rows);
   // Answered only once the rows are durable (committed with the other inserts of this moment).
   if (decoded.rows.length > 0) await ctx.inserts.append({ ref, rows: decoded.rows, insertIds: decoded.insertIds });
   const out: Record<string, unknown> = { kind: "bigquery#tableDataInsertAllResponse" };
@@ -63,6 +66,7 @@ async function list(ctx: ServiceContext, req: RequestParts): Promise<Record<stri
   const ref = refOf(req.params);
   const table = requireTable(ctx, ref);
   if (table.type !== "TABLE") throw invalid(`Cannot list a table of type VIEW: ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
+  requireFullAccess(table, "listing its rows");
   const { offset, limit } = pageWindow({
     pageToken: queryString(req, "pageToken"),
     startIndex: nonNegativeInt(queryString(req, "startIndex"), "startIndex"),

@@ -23,6 +23,7 @@ import { TableLocks } from "./locks";
 import type { Append, InsertOutcome, ReadTransaction, RowChanges, Store, StoredRow, TableStats, WriteTransaction } from "./store";
 import { RoutineCatalog } from "./routine_catalog";
 import { PLACEHOLDER_COLUMN, alterTableSql, clusterIndexSql, createTableSql } from "./table_layout";
+import { PARTITION_DATE, PARTITION_TIME, ensureIngestionColumns, ingestionColumnsSql, ingestionSelectSql, ingestionUnit } from "./ingestion_time";
 
 export interface StoreOptions {
   dedupWindowMs?: number;
@@ -114,6 +115,12 @@ class DuckDbStore implements Store {
         const record: TableRecord = { tid: Number(tid), meta: JSON.parse(meta as string) as TableMeta, version: ++this.version, stats: { rows: 0, columnBytes: [] } };
         record.meta.lastModifiedTime = Math.max(record.meta.lastModifiedTime, modified.get(record.tid) ?? 0);
         if (record.meta.type === "TABLE") record.stats = await statsOf(c, relationOf(record.tid), record.meta.schema);
+        const unit = ingestionUnit(record.meta);
+        if (unit) {
+          await c.run("BEGIN");
+          await ensureIngestionColumns(c, relationOf(record.tid), record.meta, unit, record.meta.lastModifiedTime, `t${record.tid}_cluster`);
+          await c.run("COMMIT");
+        }
         this.tables.set(tableKey(record.meta.ref), record);
         this.nextTid = Math.max(this.nextTid, record.tid + 1);
       }
@@ -211,10 +218,11 @@ class DuckDbStore implements Store {
       }
       const record: TableRecord = { tid: this.nextTid++, meta: { ...meta }, version: ++this.version, stats: { rows: 0, columnBytes: meta.schema.map(() => 0) } };
       if (meta.type === "TABLE") {
-        await c.run(createTableSql(relationOf(record.tid), meta.schema));
+        const unit = ingestionUnit(meta);
+        await c.run(createTableSql(relationOf(record.tid), meta.schema, unit ? ingestionColumnsSql(unit) : []));
         const index = clusterIndexSql(relationOf(record.tid), `t${record.tid}_cluster`, meta);
         if (index) await c.run(index);
-        if (opts.rows && opts.rows.length > 0) await appendRows(c, record.tid, meta.schema, opts.rows);
+        if (opts.rows && opts.rows.length > 0) await appendRows(c, record.tid, meta, opts.rows);
         if (opts.fill) {
           // The table is not in the catalog yet: the transaction names it by its new relation.
           const pending = new Map([[tableKey(meta.ref), record]]);
@@ -246,6 +254,8 @@ class DuckDbStore implements Store {
       next.lastModifiedTime = patch.lastModifiedTime ?? this.now();
       const statements = record.meta.type === "TABLE" && patch.schema ? alterTableSql(relationOf(record.tid), record.meta.schema, patch.schema) : [];
       await this.alter(c, record, next, statements);
+      const unit = ingestionUnit(next);
+      if (unit) await ensureIngestionColumns(c, relationOf(record.tid), next, unit, this.now(), `t${record.tid}_cluster`);
       await c.run("UPDATE lbq.tables SET meta = $2 WHERE tid = $1", [BigInt(record.tid), JSON.stringify(next)]);
       return {
         result: next,
@@ -357,7 +367,7 @@ class DuckDbStore implements Store {
 
   async readRows(ref: TableRef, opts: { offset?: number; limit?: number } = {}): Promise<StoredRow[]> {
     const record = this.requireTable(ref);
-    return this.pool.use((c) => readStoredRows(c, relationOf(record.tid), record.meta.schema, opts));
+    return this.pool.use((c) => readStoredRows(c, relationOf(record.tid), record.meta, opts));
   }
 
   async appendRows(ref: TableRef, rows: Row[], insertIds?: (string | undefined)[]): Promise<InsertOutcome> {
@@ -396,7 +406,7 @@ class DuckDbStore implements Store {
         touched.set(record, [...(touched.get(record) ?? []), ...kept]);
         return { inserted: kept.length, deduplicated: append.rows.length - kept.length };
     });
-    for (const [record, rows] of touched) if (rows.length > 0) await appendRows(c, record.tid, record.meta.schema, rows);
+    for (const [record, rows] of touched) if (rows.length > 0) await appendRows(c, record.tid, record.meta, rows);
     const at = this.now();
     const changed = [...touched].filter(([, rows]) => rows.length > 0).map(([record]) => record);
     await logWrites(c, changed, pending.entries, at);
@@ -459,7 +469,7 @@ class DuckDbStore implements Store {
     return {
       connection: c,
       relation: (ref) => relationOf(recordOf(ref).tid),
-      readRows: (ref) => readStoredRows(c, relationOf(recordOf(ref).tid), recordOf(ref).meta.schema, {}),
+      readRows: (ref) => readStoredRows(c, relationOf(recordOf(ref).tid), recordOf(ref).meta, {}),
       applyChanges: (ref, changes) => applyChanges(c, recordOf(ref), changes),
     };
   }
@@ -563,11 +573,12 @@ async function logWrites(c: DuckDBConnection, records: TableRecord[], ids: reado
 const appenders = new WeakMap<Field[], CellAppender[]>();
 
 /** Appends canonical rows to a data table with DuckDB's appender (inside the caller's transaction). */
-function appendRows(c: DuckDBConnection, tid: number, schema: Field[], rows: Row[]): Promise<void> {
-  return appendTo(c, { table: `t${tid}`, schema: "data" }, schema, rows);
+function appendRows(c: DuckDBConnection, tid: number, meta: TableMeta, rows: Row[]): Promise<void> {
+  // The hidden ingestion-time columns take their DEFAULT: the transaction's time (ingestion_time.ts).
+  return appendTo(c, { table: `t${tid}`, schema: "data" }, meta.schema, rows, ingestionUnit(meta) ? 2 : 0);
 }
 
-async function appendTo(c: DuckDBConnection, target: { table: string; schema: string; catalog?: string }, schema: Field[], rows: Row[]): Promise<void> {
+async function appendTo(c: DuckDBConnection, target: { table: string; schema: string; catalog?: string }, schema: Field[], rows: Row[], hiddenDefaults = 0): Promise<void> {
   let cells = appenders.get(schema);
   if (!cells) {
     cells = schema.map((field, i) => cellAppender(field, i));
@@ -576,6 +587,7 @@ async function appendTo(c: DuckDBConnection, target: { table: string; schema: st
   const appender = await c.createAppender(target.table, target.schema, target.catalog);
   try {
     for (const row of rows) {
+      for (let i = 0; i < hiddenDefaults; i++) appender.appendDefault();
       if (cells.length === 0) appender.appendNull(); // the placeholder column of a table without fields
       for (let i = 0; i < cells.length; i++) cells[i](appender, row[i] ?? null);
       appender.endRow();
@@ -597,15 +609,20 @@ function columnList(schema: Field[]): string {
   return schema.length > 0 ? schema.map((f) => quoteIdent(f.name)).join(", ") : quoteIdent(PLACEHOLDER_COLUMN);
 }
 
-async function readStoredRows(c: DuckDBConnection, relation: string, schema: Field[], opts: { offset?: number; limit?: number }): Promise<StoredRow[]> {
+async function readStoredRows(c: DuckDBConnection, relation: string, meta: TableMeta, opts: { offset?: number; limit?: number }): Promise<StoredRow[]> {
+  const schema = meta.schema;
   const limit = opts.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(opts.limit))}`;
   const offset = opts.offset ? ` OFFSET ${Math.max(0, Math.floor(opts.offset))}` : "";
-  const reader = await c.runAndReadAll(`SELECT rowid, ${columnList(schema)} FROM ${relation} ORDER BY rowid${limit}${offset}`);
+  const ingestion = ingestionUnit(meta) !== undefined;
+  const hidden = ingestion ? `, ${ingestionSelectSql()}` : "";
+  const reader = await c.runAndReadAll(`SELECT rowid, ${columnList(schema)}${hidden} FROM ${relation} ORDER BY rowid${limit}${offset}`);
   const types = schema.map((f) => typeOf(f));
-  return reader.getRows().map((row) => ({
-    rowId: Number(row[0]),
-    cells: schema.map((_, i) => toCell(row[i + 1], types[i])),
-  }));
+  const at = schema.length + 1;
+  return reader.getRows().map((row) => {
+    const stored: StoredRow = { rowId: Number(row[0]), cells: schema.map((_, i) => toCell(row[i + 1], types[i])) };
+    if (ingestion) stored.pseudo = { [PARTITION_TIME]: row[at] === null ? null : String(row[at]), [PARTITION_DATE]: row[at + 1] === null ? null : String(row[at + 1]) };
+    return stored;
+  });
 }
 
 async function applyChanges(c: DuckDBConnection, record: TableRecord, changes: RowChanges): Promise<void> {
@@ -624,7 +641,7 @@ async function applyChanges(c: DuckDBConnection, record: TableRecord, changes: R
     await c.run(`UPDATE ${relation} SET ${set} FROM temp.main.__lbq_updates u WHERE ${relation}.rowid = u.__rid`);
     await c.run("DROP TABLE temp.main.__lbq_updates");
   }
-  if (changes.inserts && changes.inserts.length > 0) await appendRows(c, record.tid, schema, changes.inserts);
+  if (changes.inserts && changes.inserts.length > 0) await appendRows(c, record.tid, record.meta, changes.inserts);
 }
 
 /** A table's row count and column bytes, from its stored rows. */

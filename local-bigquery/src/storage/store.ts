@@ -1,10 +1,12 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { DatasetMeta, DatasetRef, RoutineMeta, RoutineRef, Row, TableMeta, TableRef } from "../model";
+import type { DatasetMeta, DatasetRef, RoutineMeta, RoutineRef, Row, TableMeta, TableRef, Value } from "../model";
 
 /** A stored row with its internal id (DuckDB's rowid: stable within one transaction; the key of UPDATE and DELETE). */
 export interface StoredRow {
   rowId: number;
   cells: Row;
+  /** Pseudo-column values by name (_PARTITIONTIME and _PARTITIONDATE of ingestion-time partitioned tables). */
+  pseudo?: Record<string, Value>;
 }
 
 /** Changes to one table's rows, applied atomically. */

@@ -8,9 +8,13 @@ import type { Field, TableMeta } from "../model";
 /** DuckDB tables need a column; a BigQuery table created without a schema has this one until it gets fields. */
 export const PLACEHOLDER_COLUMN = "__lbq_none";
 
-export function createTableSql(relation: string, schema: Field[]): string {
+/**
+ * `hidden`: definitions of columns BigQuery's schema does not show (ingestion_time.ts). They come
+ * first, so that columns added later (always last in DuckDB) keep the schema's columns contiguous.
+ */
+export function createTableSql(relation: string, schema: Field[], hidden: string[] = []): string {
   const columns = schema.map((f) => `${quoteIdent(f.name)} ${storageType(f)}${f.mode === "REQUIRED" ? " NOT NULL" : ""}`);
-  return `CREATE TABLE ${relation} (${columns.length > 0 ? columns.join(", ") : `${quoteIdent(PLACEHOLDER_COLUMN)} BOOLEAN`})`;
+  return `CREATE TABLE ${relation} (${[...hidden, ...(columns.length > 0 ? columns : [`${quoteIdent(PLACEHOLDER_COLUMN)} BOOLEAN`])].join(", ")})`;
 }
 
 /**
