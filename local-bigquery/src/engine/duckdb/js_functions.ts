@@ -5,6 +5,7 @@
  * mapping, so non-ASCII text goes through them (functions.ts keeps DuckDB's for ASCII, which is faster).
  */
 import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from "@duckdb/node-api";
+import { base32Functions } from "./js_base32";
 
 function stringFunction(name: string, apply: (text: string) => string): DuckDBScalarFunction {
   return DuckDBScalarFunction.create({
@@ -27,4 +28,5 @@ function stringFunction(name: string, apply: (text: string) => string): DuckDBSc
 export function registerJsFunctions(connection: DuckDBConnection): void {
   connection.registerScalarFunction(stringFunction("gsql_upper_full", (t) => t.toUpperCase()));
   connection.registerScalarFunction(stringFunction("gsql_lower_full", (t) => t.toLowerCase()));
+  for (const f of base32Functions()) connection.registerScalarFunction(f);
 }

@@ -5,6 +5,9 @@
 import { CAST_MACROS } from "./casts";
 import { ARRAY_MACROS } from "./functions_array";
 import { DATETIME_MACROS } from "./functions_datetime";
+import { APPROX_MACROS } from "./aggregates_approx";
+import { INTERVAL_MACROS } from "./functions_interval";
+import { RANGE_MACROS } from "./functions_range";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
 
@@ -74,6 +77,9 @@ const BASE: string[] = [
   ...STRING_MACROS,
   ...MATH_MACROS,
   ...DATETIME_MACROS,
+  ...INTERVAL_MACROS,
+  ...RANGE_MACROS,
+  ...APPROX_MACROS,
   ...CAST_MACROS,
   ...ARRAY_MACROS,
 ];
