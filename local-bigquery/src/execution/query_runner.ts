@@ -144,6 +144,8 @@ async function checkOracle(duck: { schema: Field[]; rows: Row[] }, ordered: bool
     expected = await reference();
   } catch (error) {
     if (error instanceof BigQueryError && error.reason === "resourcesExceeded") return;
+    // Constructs the evaluator lacks (RANGE_CONTAINS, APPROX_QUANTILES, grouping sets, ...) have their own proofs.
+    if (error instanceof BigQueryError && error.message.includes("does not implement this")) return;
     failure = error;
   }
   const rows = (r: Row[]): string => JSON.stringify(ordered ? r : r.map((x) => JSON.stringify(x)).sort());

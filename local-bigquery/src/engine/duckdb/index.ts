@@ -65,7 +65,13 @@
  * (compile_expressions.ts), the scans in compile_scans.ts and scalar/EXISTS/IN/ARRAY subqueries.
  * Refused for now: STRUCT/ARRAY comparison, SUM/AVG(DISTINCT) of FLOAT64 and
  * NUMERIC, ARRAY_AGG(DISTINCT) of FLOAT64, STRING_AGG of BYTES, SAFE. prefixes, time zones other
- * than UTC, JSON, BIGNUMERIC, INTERVAL, GEOGRAPHY, RANGE frames with offsets.
+ * than UTC, JSON, BIGNUMERIC, GEOGRAPHY, RANGE frames with offsets; GROUP BY, DISTINCT or PARTITION BY
+ * an INTERVAL, INTERVAL * and /, differences of dates and times, GENERATE_RANGE_ARRAY.
+ *
+ * INTERVAL is DuckDB's INTERVAL, RANGE a STRUCT(start, end) (functions_interval.ts, functions_range.ts):
+ * DuckDB orders intervals by its own truncating normalisation ('1 month -1 day' > '29 days'), so
+ * comparisons use an exact total-microseconds key. GROUPING SETS, ROLLUP and CUBE (grouping_sets.ts)
+ * and the APPROX_* aggregates (aggregates_approx.ts, exact) have no reference: see their tests.
  *
  * DML: compileModify() (compile_modify.ts) turns a resolved INSERT, UPDATE, DELETE, MERGE or
  * TRUNCATE into one changes query (__rid, __op, the new row), applyChanges() (apply_changes.ts)
