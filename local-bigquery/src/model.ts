@@ -19,6 +19,7 @@ export type FieldType =
   | "JSON"
   | "GEOGRAPHY"
   | "INTERVAL"
+  | "RANGE"
   | "RECORD";
 
 /**
@@ -50,9 +51,13 @@ export const FIELD_TYPE_ALIASES: Readonly<Record<string, FieldType>> = {
   JSON: "JSON",
   GEOGRAPHY: "GEOGRAPHY",
   INTERVAL: "INTERVAL",
+  RANGE: "RANGE",
   STRUCT: "RECORD",
   RECORD: "RECORD",
 };
+
+/** The element types a RANGE may have. */
+export type RangeElementType = "DATE" | "DATETIME" | "TIMESTAMP";
 
 export type FieldMode = "NULLABLE" | "REQUIRED" | "REPEATED";
 
@@ -62,6 +67,8 @@ export interface Field {
   mode: FieldMode;
   /** Sub-fields of a RECORD. */
   fields?: Field[];
+  /** A RANGE's element type, as the REST schema gives it. */
+  rangeElementType?: { type: RangeElementType };
   description?: string;
   /** The client created the field without a mode: tables.get shows none either (BigQuery echoes the schema as given). */
   modeOmitted?: boolean;
@@ -81,7 +88,8 @@ export interface Field {
  * - a scalar is a string (INTEGER "12", FLOAT "1.5", BOOLEAN "true", NUMERIC "12.50",
  *   BYTES base64, DATE "2025-01-31", DATETIME "2025-01-31T10:00:00[.ffffff]",
  *   TIME "10:00:00[.ffffff]", TIMESTAMP as int64 epoch microseconds "1735689600000000",
- *   JSON its compact text, GEOGRAPHY WKT);
+ *   JSON its compact text, GEOGRAPHY WKT, INTERVAL "Y-M D H:M:S[.fff[fff]]" (ZetaSQL's and
+ *   BigQuery's text), RANGE "[start, end)" of its elements' canonical texts or UNBOUNDED);
  * - NULL is null;
  * - a REPEATED field is an array of element values (never null: an empty array);
  * - a RECORD is an array of its sub-field values, in schema order.
@@ -177,6 +185,7 @@ export interface QueryParameter {
 export interface ParameterType {
   type: string; // GoogleSQL type name: INT64, STRING, TIMESTAMP, ARRAY, STRUCT, ...
   arrayType?: ParameterType;
+  rangeElementType?: { type: string };
   structTypes?: { name?: string; type: ParameterType }[];
 }
 

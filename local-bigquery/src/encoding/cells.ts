@@ -5,6 +5,7 @@
  * formatOptions.useInt64Timestamp, else BigQuery's float-seconds text.
  */
 import type { Field, Row, Value } from "../model";
+import { rangeOf, rangeText } from "../engine/range_value";
 import { microsToFloatSeconds, microsToIso } from "./timestamp";
 
 export interface RestCell {
@@ -54,9 +55,18 @@ function encodeSingle(value: Value, field: Field, opts: CellOptions): RestValue 
     return encodeRow(Array.isArray(value) ? value : [], field.fields ?? [], opts);
   }
   if (Array.isArray(value)) return JSON.stringify(value);
-  if (field.type === "TIMESTAMP" && opts.isoTimestamp) return microsToIso(BigInt(value));
-  if (field.type === "TIMESTAMP" && !opts.int64Timestamp) return microsToFloatSeconds(value);
+  if (field.type === "TIMESTAMP") return timestampCell(value, opts);
+  // A RANGE<TIMESTAMP>'s bounds are printed as TIMESTAMP cells are.
+  if (field.type === "RANGE" && field.rangeElementType?.type === "TIMESTAMP") {
+    const r = rangeOf(value);
+    return rangeText({ start: r.start === null ? null : timestampCell(r.start, opts), end: r.end === null ? null : timestampCell(r.end, opts) });
+  }
   return value;
+}
+
+function timestampCell(micros: string, opts: CellOptions): string {
+  if (opts.isoTimestamp) return microsToIso(BigInt(micros));
+  return opts.int64Timestamp ? micros : microsToFloatSeconds(micros);
 }
 
 /** A rough JSON size of a row, to bound response pages. */

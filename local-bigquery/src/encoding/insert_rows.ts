@@ -6,6 +6,7 @@
  */
 import type { Field, FieldType, Row, Value } from "../model";
 import { isCanonicalJsonText } from "./canonical_json";
+import { normalizeRange } from "./range_input";
 import { normalizeScalar } from "./scalars";
 import { isoUtcToMicrosText } from "./timestamp";
 
@@ -179,11 +180,11 @@ function decodeSingle(raw: unknown, field: Field, path: string, opts: DecodeOpti
     }
     return decodeRecord(raw, field.fields ?? [], `${path}.`, opts, errors);
   }
-  if (isObject(raw) && field.type !== "JSON") {
+  if (isObject(raw) && field.type !== "JSON" && field.type !== "RANGE") {
     errors.push(invalidAt(path, `This field: ${path} is not a record; it takes a ${field.type} value.`));
     return null;
   }
-  const result = normalizeScalar(field.type, raw);
+  const result = field.type === "RANGE" ? normalizeRange(field.rangeElementType?.type, raw) : normalizeScalar(field.type, raw);
   if (!result.ok) {
     errors.push(invalidAt(path, `${result.message} (field ${path}, type ${field.type})`));
     return null;

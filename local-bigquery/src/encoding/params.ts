@@ -6,16 +6,19 @@
  */
 import { z } from "zod";
 import { invalid } from "../errors";
-import { FIELD_TYPE_ALIASES, type FieldType, type ParameterType, type QueryParameter, type Value } from "../model";
+import { FIELD_TYPE_ALIASES, type FieldType, type ParameterType, type QueryParameter, type RangeElementType, type Value } from "../model";
+import { normalizeRange } from "./range_input";
 import { normalizeScalar } from "./scalars";
 
 interface RestParameterType {
   type: string;
   arrayType?: RestParameterType;
   structTypes?: { name?: string; type: RestParameterType }[];
+  rangeElementType?: { type: string };
 }
 interface RestParameterValue {
   value?: unknown;
+  rangeValue?: { start?: { value?: unknown }; end?: { value?: unknown } };
   arrayValues?: RestParameterValue[];
   structValues?: Record<string, RestParameterValue>;
 }
@@ -25,6 +28,7 @@ const restType: z.ZodType<RestParameterType> = z.lazy(() =>
     type: z.string(),
     arrayType: restType.optional(),
     structTypes: z.array(z.object({ name: z.string().optional(), type: restType })).optional(),
+    rangeElementType: z.object({ type: z.string() }).optional(),
   }),
 );
 const restValue: z.ZodType<RestParameterValue> = z.lazy(() =>
@@ -32,6 +36,7 @@ const restValue: z.ZodType<RestParameterValue> = z.lazy(() =>
     value: z.unknown().optional(),
     arrayValues: z.array(restValue).optional(),
     structValues: z.record(z.string(), restValue).optional(),
+    rangeValue: z.object({ start: z.object({ value: z.unknown().optional() }).optional(), end: z.object({ value: z.unknown().optional() }).optional() }).optional(),
   }),
 );
 const restParameters = z.array(
@@ -70,6 +75,11 @@ function decodeType(t: RestParameterType, label: string): ParameterType {
   }
   const field = FIELD_TYPE_ALIASES[upper];
   if (!field) throw invalid(`Query parameter ${label}: unknown type ${t.type}`, "queryParameters");
+  if (field === "RANGE") {
+    const element = t.rangeElementType?.type.toUpperCase();
+    if (element !== "DATE" && element !== "DATETIME" && element !== "TIMESTAMP") throw invalid(`Query parameter ${label}: RANGE type needs rangeElementType DATE, DATETIME or TIMESTAMP`, "queryParameters");
+    return { type: "RANGE", rangeElementType: { type: element } };
+  }
   if (field === "RECORD") {
     return {
       type: "STRUCT",
@@ -88,6 +98,12 @@ function decodeValue(v: RestParameterValue | undefined, type: ParameterType, lab
     if (!v || v.structValues === undefined) return null;
     const values = v.structValues;
     return (type.structTypes ?? []).map((s) => decodeValue(s.name ? values[s.name] : undefined, s.type, `${label}.${s.name ?? ""}`));
+  }
+  if (type.type === "RANGE") {
+    if (!v?.rangeValue) return null;
+    const range = normalizeRange(type.rangeElementType?.type as RangeElementType, { start: v.rangeValue.start?.value, end: v.rangeValue.end?.value });
+    if (!range.ok) throw invalid(`Invalid value for query parameter ${label} of type RANGE: ${range.message}`, "queryParameters");
+    return range.value;
   }
   if (!v || v.value === undefined || v.value === null) return null;
   const field = FIELD_TYPE_ALIASES[type.type] as FieldType;

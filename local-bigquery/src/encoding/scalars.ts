@@ -5,6 +5,7 @@
  * "YYYY-MM-DD HH:MM:SS UTC" text or epoch seconds for TIMESTAMP, objects for JSON.
  */
 import type { FieldType } from "../model";
+import { intervalText, parseIntervalText } from "../engine/interval_value";
 import { isCanonicalJsonText } from "./canonical_json";
 import { epochDays, isoUtcToMicrosText, parseTimestampText, secondsToMicros } from "./timestamp";
 
@@ -58,8 +59,15 @@ export function normalizeScalar(type: FieldType, input: unknown): ScalarResult {
     case "JSON":
       return json(input);
     case "GEOGRAPHY":
-    case "INTERVAL":
       return typeof input === "string" ? ok(input) : fail(`Cannot convert value to ${type.toLowerCase()}: ${show(input)}`);
+    case "INTERVAL": {
+      // The canonical text "Y-M D H:M:S[.F]", kept in ZetaSQL's normal form.
+      const interval = typeof input === "string" ? parseIntervalText(input) : undefined;
+      return interval ? ok(intervalText(interval)) : fail(`Cannot convert value to interval: ${show(input)}`);
+    }
+    case "RANGE":
+      // encoding/range_input.ts, which knows the element type.
+      return fail("A RANGE value needs its element type");
     case "RECORD":
       return fail("A record is not a scalar");
   }

@@ -38,7 +38,7 @@ const restField: z.ZodType<RestField> = z.lazy(() =>
     .passthrough(),
 ) as z.ZodType<RestField>;
 
-const KNOWN = new Set(["name", "type", "mode", "fields", "description", "maxLength", "precision", "scale", "roundingMode", "defaultValueExpression"]);
+const KNOWN = new Set(["name", "type", "mode", "fields", "description", "maxLength", "precision", "scale", "roundingMode", "defaultValueExpression", "rangeElementType"]);
 const restSchema = z.object({ fields: z.array(restField).optional() }).optional();
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,299}$/;
@@ -79,6 +79,14 @@ function toFields(fields: RestField[], prefix: string): Field[] {
       if (f.scale !== undefined) field.scale = f.scale;
     }
     if (f.roundingMode !== undefined) field.roundingMode = f.roundingMode;
+    if (type === "RANGE") {
+      const element = (f.rangeElementType as { type?: unknown } | undefined)?.type;
+      const upper = typeof element === "string" ? element.toUpperCase() : "";
+      if (upper !== "DATE" && upper !== "DATETIME" && upper !== "TIMESTAMP") {
+        throw invalid(`Field ${path} is type RANGE but its rangeElementType is not DATE, DATETIME or TIMESTAMP`, path);
+      }
+      field.rangeElementType = { type: upper };
+    }
     if (f.defaultValueExpression !== undefined) field.defaultValueExpression = f.defaultValueExpression;
     const extra = Object.fromEntries(Object.entries(f).filter(([k]) => !KNOWN.has(k)));
     if (Object.keys(extra).length > 0) field.extra = extra;
@@ -103,6 +111,7 @@ export function schemaToRest(fields: Field[]): RestField[] {
     if (f.scale !== undefined) out.scale = f.scale;
     if (f.roundingMode !== undefined) out.roundingMode = f.roundingMode;
     if (f.defaultValueExpression !== undefined) out.defaultValueExpression = f.defaultValueExpression;
+    if (f.rangeElementType !== undefined) out.rangeElementType = { ...f.rangeElementType };
     return { ...f.extra, ...out };
   });
 }

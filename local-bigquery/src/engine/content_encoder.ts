@@ -8,6 +8,8 @@ import { invalid, unsupported } from "../errors";
 import type { Row, Value } from "../model";
 import { dateToDays, encodeDatetime, encodeTime, microsToTimestamp, timestampTextToMicros } from "./civil_time";
 import { BIGNUMERIC_SCALE, NUMERIC_SCALE, encodeDecimal } from "./decimal_codec";
+import { intervalOf, intervalToBytes } from "./interval_value";
+import { rangeOf } from "./range_value";
 import type { TypeProto } from "./types";
 
 // ValueProto field numbers (zetasql/public/value.proto).
@@ -26,6 +28,8 @@ const F = {
   numeric: 20,
   bignumeric: 21,
   json: 23,
+  interval: 24,
+  range: 26,
 } as const;
 
 const VARINT = 0;
@@ -52,8 +56,12 @@ type Scalar =
   | { kind: "buffer"; field: number; value: Buffer }
   | { kind: "pair"; field: number; a: bigint; b: number; size: number };
 
-function scalar(text: string, kind: string): Scalar {
+function scalar(text: string, kind: string, type?: TypeProto): Scalar {
   switch (kind) {
+    case "TYPE_INTERVAL":
+      return { kind: "buffer", field: F.interval, value: intervalToBytes(intervalOf(text)) };
+    case "TYPE_RANGE":
+      return { kind: "buffer", field: F.range, value: rangeMessage(text, type?.rangeType?.elementType.typeKind ?? "") };
     case "TYPE_STRING":
       return { kind: "string", field: F.string, value: text, bytes: Buffer.byteLength(text) };
     case "TYPE_JSON":
@@ -86,6 +94,19 @@ function scalar(text: string, kind: string): Scalar {
     default:
       throw unsupported(`The local engine cannot take ${kind.replace(/^TYPE_/, "")} values`);
   }
+}
+
+/** ValueProto.Range {start = 1, end = 2}: both always present, an unbounded one an empty (NULL) ValueProto. */
+function rangeMessage(text: string, elementKind: string): Buffer {
+  const bounds = rangeOf(text);
+  const parts = [bounds.start, bounds.end].map((b) => (b === null ? undefined : scalar(b, elementKind)));
+  const w = new Writer(parts.reduce((n, p) => n + lenFieldSize(1, p ? scalarSize(p) : 0), 0));
+  parts.forEach((p, i) => {
+    w.tag(i + 1, LEN);
+    w.uint(p ? scalarSize(p) : 0);
+    if (p) writeScalar(w, p);
+  });
+  return w.buf;
 }
 
 /** A {int64 seconds = 1; int32 nanos = 2} message; zero fields are omitted. */
@@ -135,6 +156,43 @@ class Writer {
   }
 }
 
+function writeScalar(w: Writer, s: Scalar): void {
+  switch (s.kind) {
+    case "varint":
+      w.tag(s.field, VARINT);
+      w.varint(s.value);
+      break;
+    case "double":
+      w.tag(F.double, FIXED64);
+      w.buf.writeDoubleLE(s.value, w.pos);
+      w.pos += 8;
+      break;
+    case "string":
+      w.tag(s.field, LEN);
+      w.uint(s.bytes);
+      w.pos += w.buf.write(s.value, w.pos, "utf8");
+      break;
+    case "buffer":
+      w.tag(s.field, LEN);
+      w.uint(s.value.length);
+      s.value.copy(w.buf, w.pos);
+      w.pos += s.value.length;
+      break;
+    case "pair":
+      w.tag(s.field, LEN);
+      w.uint(s.size);
+      if (s.a !== 0n) {
+        w.tag(1, VARINT);
+        w.varint(s.a);
+      }
+      if (s.b !== 0) {
+        w.tag(2, VARINT);
+        w.varint(BigInt(s.b));
+      }
+      break;
+  }
+}
+
 /**
  * Encodes `map<string, TableContent>` entries as field `fieldNumber` of the enclosing request,
  * ready to be appended to the rest of the serialised request.
@@ -162,7 +220,7 @@ export function encodeTableContents(fieldNumber: number, tables: { name: string;
       return lenFieldSize(type.typeKind === "TYPE_ARRAY" ? F.array : F.struct, inner);
     }
     if (typeof value !== "string") throw invalid(`Expected a scalar value, got ${JSON.stringify(value)}`);
-    const s = scalar(value, type.typeKind);
+    const s = scalar(value, type.typeKind, type);
     scalars.push(s);
     return scalarSize(s);
   };
@@ -198,41 +256,7 @@ export function encodeTableContents(fieldNumber: number, tables: { name: string;
       items.forEach((v, i) => writeElement(v, itemType(i)));
       return;
     }
-    const s = scalars[scalarAt++];
-    switch (s.kind) {
-      case "varint":
-        w.tag(s.field, VARINT);
-        w.varint(s.value);
-        break;
-      case "double":
-        w.tag(F.double, FIXED64);
-        w.buf.writeDoubleLE(s.value, w.pos);
-        w.pos += 8;
-        break;
-      case "string":
-        w.tag(s.field, LEN);
-        w.uint(s.bytes);
-        w.pos += w.buf.write(s.value, w.pos, "utf8");
-        break;
-      case "buffer":
-        w.tag(s.field, LEN);
-        w.uint(s.value.length);
-        s.value.copy(w.buf, w.pos);
-        w.pos += s.value.length;
-        break;
-      case "pair":
-        w.tag(s.field, LEN);
-        w.uint(s.size);
-        if (s.a !== 0n) {
-          w.tag(1, VARINT);
-          w.varint(s.a);
-        }
-        if (s.b !== 0) {
-          w.tag(2, VARINT);
-          w.varint(BigInt(s.b));
-        }
-        break;
-    }
+    writeScalar(w, scalars[scalarAt++]);
   };
   // An element of an array or struct, or a cell of a row: field 1 holding a ValueProto.
   const writeElement = (value: Value, type: TypeProto): void => {

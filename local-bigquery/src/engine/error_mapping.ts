@@ -40,6 +40,10 @@ export function mapGrpcError(error: ServiceError, deadlineMs: number): BigQueryE
       if (/^Function not found:/.test(details)) {
         return invalidQuery(`${details} (${ENGINE} may lack this BigQuery function)`);
       }
+      // BigQuery's RANGE_SESSIONIZE is not among this ZetaSQL's built-in table functions.
+      if (/^Table-valued function not found: RANGE_SESSIONIZE\b/i.test(details)) {
+        return unsupported(`${capital(ENGINE)} does not implement this: ${details} (BigQuery's RANGE_SESSIONIZE is not among its table functions)`);
+      }
       if (/Unsupported built-in function|optional function implementation which is not present/i.test(details)) {
         return unsupported(`${capital(ENGINE)} does not implement this: ${details}`);
       }

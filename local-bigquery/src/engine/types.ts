@@ -9,9 +9,10 @@ export interface TypeProto {
   typeKind: string;
   arrayType?: { elementType: TypeProto };
   structType?: { field?: { fieldName?: string; fieldType: TypeProto }[] };
+  rangeType?: { elementType: TypeProto };
 }
 
-const SCALAR_KIND: Record<Exclude<FieldType, "RECORD">, string> = {
+const SCALAR_KIND: Record<Exclude<FieldType, "RECORD" | "RANGE">, string> = {
   STRING: "TYPE_STRING",
   BYTES: "TYPE_BYTES",
   INTEGER: "TYPE_INT64",
@@ -34,18 +35,28 @@ const FIELD_TYPE: Record<string, FieldType> = Object.fromEntries(
 
 
 /** The ZetaSQL type of one value of a field, ignoring its mode. */
-export function elementTypeOf(field: Pick<Field, "type" | "fields">): TypeProto {
+export function elementTypeOf(field: Pick<Field, "type" | "fields" | "rangeElementType">): TypeProto {
   if (field.type === "RECORD") {
     return {
       typeKind: "TYPE_STRUCT",
       structType: { field: (field.fields ?? []).map((f) => ({ fieldName: f.name, fieldType: typeOf(f) })) },
     };
   }
+  if (field.type === "RANGE") return rangeTypeOf(field.rangeElementType?.type);
   return { typeKind: SCALAR_KIND[field.type] };
 }
 
+/** RANGE<element>: BigQuery allows DATE, DATETIME and TIMESTAMP elements. */
+function rangeTypeOf(element: string | undefined): TypeProto {
+  const kind = element === undefined ? undefined : RANGE_ELEMENTS[element.toUpperCase()];
+  if (!kind) throw unsupported(`A RANGE needs an element type of DATE, DATETIME or TIMESTAMP, not ${element ?? "none"}`);
+  return { typeKind: "TYPE_RANGE", rangeType: { elementType: { typeKind: kind } } };
+}
+
+const RANGE_ELEMENTS: Record<string, string> = { DATE: "TYPE_DATE", DATETIME: "TYPE_DATETIME", TIMESTAMP: "TYPE_TIMESTAMP" };
+
 /** The ZetaSQL type of a field's cell: REPEATED becomes ARRAY. */
-export function typeOf(field: Pick<Field, "type" | "fields" | "mode">): TypeProto {
+export function typeOf(field: Pick<Field, "type" | "fields" | "mode" | "rangeElementType">): TypeProto {
   const element = elementTypeOf(field);
   return field.mode === "REPEATED" ? { typeKind: "TYPE_ARRAY", arrayType: { elementType: element } } : element;
 }
@@ -62,6 +73,10 @@ export function fieldOf(name: string, type: TypeProto): Field {
   if (type.typeKind === "TYPE_STRUCT") {
     const fields = (type.structType?.field ?? []).map((f, i) => fieldOf(f.fieldName || `_field_${i + 1}`, f.fieldType));
     return { name, type: "RECORD", mode: "NULLABLE", fields };
+  }
+  if (type.typeKind === "TYPE_RANGE") {
+    const element = FIELD_TYPE[type.rangeType?.elementType.typeKind ?? ""];
+    if (element === "DATE" || element === "DATETIME" || element === "TIMESTAMP") return { name, type: "RANGE", mode: "NULLABLE", rangeElementType: { type: element } };
   }
   const fieldType = FIELD_TYPE[type.typeKind];
   if (!fieldType) {
@@ -82,6 +97,7 @@ export function parameterTypeOf(type: ParameterType): TypeProto {
     if (!type.arrayType) throw unsupported("An ARRAY query parameter needs an arrayType");
     return { typeKind: "TYPE_ARRAY", arrayType: { elementType: parameterTypeOf(type.arrayType) } };
   }
+  if (name === "RANGE") return rangeTypeOf(type.rangeElementType?.type);
   if (name === "STRUCT" || name === "RECORD") {
     return {
       typeKind: "TYPE_STRUCT",
@@ -91,7 +107,7 @@ export function parameterTypeOf(type: ParameterType): TypeProto {
     };
   }
   const fieldType = FIELD_TYPE_ALIASES[name];
-  if (!fieldType || fieldType === "RECORD") throw unsupported(`Unsupported query parameter type: ${type.type}`);
+  if (!fieldType || fieldType === "RECORD" || fieldType === "RANGE") throw unsupported(`Unsupported query parameter type: ${type.type}`);
   return { typeKind: SCALAR_KIND[fieldType] };
 }
 
@@ -106,6 +122,8 @@ export function sqlTypeName(type: TypeProto): string {
         .join(", ")}>`;
     case "TYPE_DOUBLE":
       return "FLOAT64";
+    case "TYPE_RANGE":
+      return `RANGE<${sqlTypeName(type.rangeType?.elementType as TypeProto)}>`;
     default:
       return type.typeKind.replace(/^TYPE_/, "");
   }

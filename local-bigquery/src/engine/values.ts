@@ -17,6 +17,8 @@ import {
   timestampToMicros,
 } from "./civil_time";
 import { BIGNUMERIC_SCALE, NUMERIC_SCALE, decodeDecimal, encodeDecimal } from "./decimal_codec";
+import { intervalFromBytes, intervalOf, intervalText, intervalToBytes } from "./interval_value";
+import { rangeOf, rangeText } from "./range_value";
 import type { TypeProto } from "./types";
 
 /** ValueProto as @grpc/proto-loader presents it (longs as strings, bytes as Buffer). */
@@ -34,6 +36,8 @@ export interface ValueProto {
   bignumericValue?: Buffer;
   jsonValue?: string;
   geographyValue?: Buffer;
+  intervalValue?: Buffer;
+  rangeValue?: { start?: ValueProto; end?: ValueProto };
   arrayValue?: { element?: ValueProto[] };
   structValue?: { field?: ValueProto[] };
   value?: string;
@@ -61,6 +65,12 @@ export function toValueProto(value: Value, type: TypeProto): ValueProto {
         throw invalid(`Expected a record of ${fields.length} fields, got ${JSON.stringify(value)}`);
       }
       return { structValue: { field: fields.map((f, i) => toValueProto(value[i], f.fieldType)) } };
+    }
+    case "TYPE_RANGE": {
+      // An unbounded end is a NULL element.
+      const bounds = rangeOf(scalarText(value, "RANGE"));
+      const element = type.rangeType?.elementType as TypeProto;
+      return { rangeValue: { start: toValueProto(bounds.start, element), end: toValueProto(bounds.end, element) } };
     }
     default:
       return scalarToProto(scalarText(value, type.typeKind.replace(/^TYPE_/, "")), type.typeKind);
@@ -100,6 +110,8 @@ function scalarToProto(text: string, kind: string): ValueProto {
       return { timeValue: encodeTime(text) };
     case "TYPE_JSON":
       return { jsonValue: text };
+    case "TYPE_INTERVAL":
+      return { intervalValue: intervalToBytes(intervalOf(text)) };
     default:
       throw unsupported(`The local engine cannot take ${kind.replace(/^TYPE_/, "")} values`);
   }
@@ -123,6 +135,12 @@ export function fromValueProto(proto: ValueProto, type: TypeProto): Value {
       if (!proto.structValue) return null;
       const values = proto.structValue.field ?? [];
       return (type.structType?.field ?? []).map((f, i) => fromValueProto(values[i] ?? NULL, f.fieldType));
+    }
+    case "TYPE_RANGE": {
+      if (!proto.rangeValue) return null;
+      const element = type.rangeType?.elementType as TypeProto;
+      const bound = (p: ValueProto | undefined): string | null => (p ? (fromValueProto(p, element) as string | null) : null);
+      return rangeText({ start: bound(proto.rangeValue.start), end: bound(proto.rangeValue.end) });
     }
     default:
       return proto.value === undefined ? null : scalarFromProto(proto, type.typeKind);
@@ -155,6 +173,8 @@ function scalarFromProto(proto: ValueProto, kind: string): Value {
       return decodeTime(proto.timeValue ?? "0");
     case "TYPE_JSON":
       return proto.jsonValue ?? "null";
+    case "TYPE_INTERVAL":
+      return intervalText(intervalFromBytes(proto.intervalValue ?? Buffer.alloc(0)));
     default:
       throw unsupported(
         `The local engine cannot return ${kind.replace(/^TYPE_/, "")} values (ZetaSQL's reference implementation uses an internal encoding for them)`,

@@ -13,6 +13,8 @@ const FIXED: Partial<Record<Field["type"], number>> = {
   BIGNUMERIC: 32,
   GEOGRAPHY: 16,
   INTERVAL: 16,
+  // Two elements of 8 bytes (BigQuery's documented size for RANGE).
+  RANGE: 16,
 };
 
 function valueBytes(field: Field, value: Value): number {

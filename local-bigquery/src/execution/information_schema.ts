@@ -159,8 +159,9 @@ function datasetsOf(source: InformationSchemaSource, t: Target): DatasetMeta[] {
 const tablesOf = (source: InformationSchemaSource, datasets: DatasetMeta[]): TableMeta[] => datasets.flatMap((d) => source.store.listTables(d.ref));
 
 /** GoogleSQL's name of a field's type: INT64, STRUCT<a STRING>, ARRAY<...>, NUMERIC(10, 2). */
-export function dataTypeName(field: Pick<Field, "type" | "mode" | "fields" | "maxLength" | "precision" | "scale">, element = false): string {
+export function dataTypeName(field: Pick<Field, "type" | "mode" | "fields" | "maxLength" | "precision" | "scale" | "rangeElementType">, element = false): string {
   if (field.mode === "REPEATED" && !element) return `ARRAY<${dataTypeName(field, true)}>`;
+  if (field.type === "RANGE") return `RANGE<${field.rangeElementType?.type ?? "DATE"}>`;
   if (field.type === "RECORD") return `STRUCT<${(field.fields ?? []).map((f) => `${f.name} ${dataTypeName(f)}`).join(", ")}>`;
   const base = TYPE_NAMES[field.type];
   if (field.precision !== undefined) return `${base}(${field.precision}${field.scale !== undefined ? `, ${field.scale}` : ""})`;
@@ -183,6 +184,7 @@ const TYPE_NAMES: Record<FieldType, string> = {
   JSON: "JSON",
   GEOGRAPHY: "GEOGRAPHY",
   INTERVAL: "INTERVAL",
+  RANGE: "RANGE",
   RECORD: "STRUCT",
 };
 

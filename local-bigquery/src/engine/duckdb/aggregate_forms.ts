@@ -7,12 +7,16 @@
  * BigQuery in no fixed order; DuckDB's fsum (Kahan-Babuska) is the closest form. The differential
  * tests compare those results within a relative 1e-12.
  */
+import type { TypeProto } from "../types";
 import type { Node } from "./resolved_ast";
 import { refuse } from "./unsupported";
 import { typeOfNode } from "./compile_expressions";
+import { APPROX_AGGREGATES } from "./aggregates_approx";
 
 export interface AggregateCall {
   name: string;
+  /** The call's result type. */
+  result: TypeProto;
   args: string[];
   argNodes: Node[];
   /** Empty, or " OVER (...)". */
@@ -141,6 +145,7 @@ const sliced = (list: string, limit: string | undefined): string => (limit === u
 const DISTINCT_KINDS = new Set([...ORDERED_SCALARS, "TYPE_DOUBLE"]);
 
 export const AGGREGATES: Record<string, AggregateForm> = {
+  ...APPROX_AGGREGATES,
   $count_star: (call) => `count(*)${call.over}`,
   count: (call) => {
     plain(call, DISTINCT_KINDS);

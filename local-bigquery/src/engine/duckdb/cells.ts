@@ -1,12 +1,14 @@
 /**
  * Canonical cells (model.ts Value) <-> DuckDB values, by GoogleSQL type: how query results are
  * read back, and how the store appends rows. Types DuckDB holds as VARCHAR (JSON, BIGNUMERIC,
- * GEOGRAPHY, INTERVAL, see storageType) pass through as their canonical text.
+ * GEOGRAPHY, see storageType) pass through as their canonical text. INTERVAL is DuckDB's INTERVAL
+ * (a table made before it was, holding the text, still reads); RANGE a STRUCT(start, end).
  */
 import {
   DuckDBBlobValue,
   DuckDBDateValue,
   DuckDBDecimalValue,
+  DuckDBIntervalValue,
   DuckDBListValue,
   DuckDBStructValue,
   DuckDBTimeValue,
@@ -18,6 +20,8 @@ import {
 import type { Field, Value } from "../../model";
 import { dateToDays, daysToDate, datetimeTextToMicros, microsToDatetime, microsToTime, timeTextToMicros } from "../civil_time";
 import { NUMERIC_SCALE, decimalText, unscaledDecimal } from "../decimal_codec";
+import { intervalOf, intervalText } from "../interval_value";
+import { rangeOf, rangeText } from "../range_value";
 import { elementTypeOf, type TypeProto } from "../types";
 import { doubleText } from "../values";
 import { geographyText } from "./functions_geography";
@@ -46,10 +50,19 @@ export function toCell(value: DuckDBValue, type: TypeProto): Value {
     case "TYPE_STRING":
     case "TYPE_JSON":
     case "TYPE_BIGNUMERIC":
-    case "TYPE_INTERVAL":
-      return value as string;
     case "TYPE_GEOGRAPHY":
       return geographyText(value as string);
+    case "TYPE_INTERVAL": {
+      if (typeof value === "string") return intervalText(intervalOf(value));
+      const v = value as DuckDBIntervalValue;
+      return intervalText({ months: v.months, days: v.days, nanos: v.micros * 1000n });
+    }
+    case "TYPE_RANGE": {
+      const entries = (value as DuckDBStructValue).entries;
+      const element = type.rangeType?.elementType as TypeProto;
+      const bound = (v: DuckDBValue | undefined): string | null => (v === null || v === undefined ? null : (toCell(v, element) as string));
+      return rangeText({ start: bound(entries.start), end: bound(entries.end) });
+    }
     case "TYPE_BYTES":
       return Buffer.from((value as DuckDBBlobValue).bytes).toString("base64");
     case "TYPE_DATE":
@@ -73,8 +86,18 @@ export function toCell(value: DuckDBValue, type: TypeProto): Value {
 export type CellAppender = (appender: DuckDBAppender, value: Value) => void;
 
 /** A canonical non-NULL scalar of a field's type as the DuckDB value its storage column holds. */
-function scalarValue(field: Pick<Field, "type" | "fields">, value: string): DuckDBValue {
+function scalarValue(field: Pick<Field, "type" | "fields" | "rangeElementType">, value: string): DuckDBValue {
   switch (field.type) {
+    case "INTERVAL": {
+      const v = intervalOf(value);
+      if (v.nanos % 1000n !== 0n) throw new Error(`INTERVAL ${value}: DuckDB holds microseconds, not nanoseconds`);
+      return new DuckDBIntervalValue(v.months, v.days, v.nanos / 1000n);
+    }
+    case "RANGE": {
+      const r = rangeOf(value);
+      const element = { type: field.rangeElementType?.type ?? "DATE", mode: "NULLABLE" as const };
+      return new DuckDBStructValue({ start: r.start === null ? null : scalarValue(element, r.start), end: r.end === null ? null : scalarValue(element, r.end) });
+    }
     case "INTEGER":
       return BigInt(value);
     case "FLOAT":
@@ -100,7 +123,7 @@ function scalarValue(field: Pick<Field, "type" | "fields">, value: string): Duck
 }
 
 /** A canonical cell of a field (mode included) as a DuckDB value. */
-export function toDuckValue(field: Pick<Field, "type" | "fields" | "mode">, value: Value): DuckDBValue {
+export function toDuckValue(field: Pick<Field, "type" | "fields" | "mode" | "rangeElementType">, value: Value): DuckDBValue {
   if (field.mode === "REPEATED") {
     const element = { ...field, mode: "NULLABLE" as const };
     return new DuckDBListValue(((value as Value[] | null) ?? []).map((v) => toDuckValue(element, v)));
@@ -118,7 +141,7 @@ export function toDuckValue(field: Pick<Field, "type" | "fields" | "mode">, valu
 /** The fastest appender call for the column at `index` holding this field (nested values go through appendValue). */
 export function cellAppender(field: Field, index: number): CellAppender {
   const direct = (append: (a: DuckDBAppender, v: string) => void): CellAppender => (a, v) => (v === null ? a.appendNull() : append(a, v as string));
-  if (field.mode === "REPEATED" || field.type === "RECORD") {
+  if (field.mode === "REPEATED" || field.type === "RECORD" || field.type === "RANGE") {
     return (a, v) => {
       const converted = toDuckValue(field, v);
       // Nested values need the column's type: the appender cannot infer a list's element type.
@@ -145,6 +168,8 @@ export function cellAppender(field: Field, index: number): CellAppender {
       return direct((a, v) => a.appendDecimal(scalarValue(field, v) as DuckDBDecimalValue));
     case "BYTES":
       return direct((a, v) => a.appendBlob(Buffer.from(v, "base64")));
+    case "INTERVAL":
+      return direct((a, v) => a.appendInterval(scalarValue(field, v) as DuckDBIntervalValue));
     default:
       return direct((a, v) => a.appendVarchar(v));
   }

@@ -26,6 +26,7 @@ function aggregateCall(node: Node, scope: Scope, over: string): AggregateCall {
   const argNodes = children(node, "argumentList");
   return {
     name,
+    result: typeOfNode(node),
     argNodes,
     args: argNodes.map((a) => compileExpr(a, scope)),
     over,
@@ -131,6 +132,8 @@ function frame(node: Node, scope: Scope, keyKind: string): { sql: string; widen?
 /** One analytic function with its group's window. */
 export function compileAnalytic(node: Node, group: Node, scope: Scope): string {
   const partition = children(child(group, "partitionBy") ?? { kind: "" }, "partitionByList");
+  // DuckDB partitions intervals by its own normalisation, not GoogleSQL's (functions_interval.ts).
+  if (partition.some((p) => typeOfNode(p).typeKind === "TYPE_INTERVAL")) refuse("PARTITION BY an INTERVAL");
   const orderBy = children(child(group, "orderBy") ?? { kind: "" }, "orderByItemList");
   const over: string[] = [];
   if (partition.length > 0) {

@@ -1,5 +1,7 @@
 /** ORDER BY items (of queries and of windows) with GoogleSQL's NULL and NaN placement. */
 import { compileExpr, typeOfNode, type Scope } from "./compile_expressions";
+import { intervalOrderKey } from "./functions_interval";
+import { rangeOrderKeys } from "./functions_range";
 import type { Node } from "./resolved_ast";
 import { refuse } from "./unsupported";
 
@@ -16,7 +18,10 @@ export function orderItems(items: Node[], scope: Scope, keyMap: (key: string) =>
     const desc = item.isDescending === true;
     const nullsFirst = item.nullOrder === "NULLS_FIRST" || (item.nullOrder !== "NULLS_LAST" && !desc);
     const direction = desc ? "DESC" : "ASC";
-    const keys = [`${key} ${direction} NULLS ${nullsFirst ? "FIRST" : "LAST"}`];
+    const kind = typeOfNode(ref).typeKind;
+    // RANGE: by start then end, unbounded outermost; INTERVAL: by total microseconds (functions_*.ts).
+    if (kind === "TYPE_RANGE") return rangeOrderKeys(key, desc, nullsFirst);
+    const keys = [`${kind === "TYPE_INTERVAL" ? intervalOrderKey(key) : key} ${direction} NULLS ${nullsFirst ? "FIRST" : "LAST"}`];
     if (typeOfNode(ref).typeKind === "TYPE_DOUBLE") {
       // NaN is the least non-NULL value: rank it 0 below numbers (1) in the key's direction.
       keys.unshift(`(CASE WHEN ${key} IS NULL THEN NULL WHEN isnan(${key}) THEN 0 ELSE 1 END) ${direction} NULLS ${nullsFirst ? "FIRST" : "LAST"}`);

@@ -6,6 +6,7 @@
  */
 import { compileAggregate, compileAnalytic } from "./compile_aggregates";
 import { cannotRaise } from "./cannot_raise";
+import { groupingCalls, groupingSets } from "./grouping_sets";
 import { col, compileExpr, type Scope } from "./compile_expressions";
 import { pivotScan, unpivotScan } from "./compile_pivot";
 import { orderItems } from "./compile_order";
@@ -136,21 +137,19 @@ function aggregateScan(node: Node, scope: Scope): Relation {
   const input = compileScan(child(node, "inputScan") as Node, scope);
   const groups = children(node, "groupByList").map((g) => ({ name: col(g.column as ResolvedColumn), sql: compileExpr(child(g, "expr") as Node, scope) }));
   const aggregates = children(node, "aggregateList").map((a) => `${compileAggregate(child(a, "expr") as Node, scope)} AS ${col(a.column as ResolvedColumn)}`);
-  if (children(node, "groupingCallList").length > 0) return refuse("GROUPING()");
-  const items = [...groups.map((g) => `${g.sql} AS ${g.name}`), ...aggregates];
-  const sets = children(node, "groupingSetList");
-  let groupBy = groups.length > 0 ? ` GROUP BY ${groups.map((g) => g.sql).join(", ")}` : "";
-  if (sets.length > 0) {
-    // ROLLUP arrives as its grouping sets; a column outside a set is NULL in its rows. (ZetaSQL's
-    // reference evaluator lacks ROLLUP: the differential test compares it with its UNION ALL.)
-    const byName = new Map(groups.map((g) => [g.name, g.sql]));
-    const lists = sets.map((set) => {
-      if (set.kind !== "GroupingSet") return refuse(`grouping set ${set.kind}`);
-      const columns = children(set, "groupByColumnList").map((ref) => ref.column as ResolvedColumn);
-      return `(${columns.map((c) => byName.get(col(c)) ?? refuse("a grouping set column outside GROUP BY")).join(", ")})`;
-    });
-    groupBy = ` GROUP BY GROUPING SETS (${lists.join(", ")})`;
+  // DuckDB and ZetaSQL may keep different ones of equal intervals ('1 month' = '30 days') as the key.
+  if (children(node, "groupByList").some((g) => (g.column as ResolvedColumn).type.typeKind === "TYPE_INTERVAL")) return refuse("GROUP BY an INTERVAL");
+  const sets = groupingSets(node);
+  if (sets) {
+    // The keys are computed below the grouping, so the sets and grouping() name them as columns.
+    const keyed = `SELECT s.*${groups.map((g) => `, ${g.sql} AS ${g.name}`).join("")} FROM ${from(input)}`;
+    const items = [...groups.map((g) => g.name), ...aggregates, ...groupingCalls(node)];
+    const list = sets.map((set) => `(${set.join(", ")})`).join(", ");
+    return { sql: `SELECT ${items.join(", ")} FROM (${keyed}) AS s GROUP BY GROUPING SETS (${list})`, ordered: false };
   }
+  if (children(node, "groupingCallList").length > 0) return refuse("GROUPING() without grouping sets");
+  const items = [...groups.map((g) => `${g.sql} AS ${g.name}`), ...aggregates];
+  const groupBy = groups.length > 0 ? ` GROUP BY ${groups.map((g) => g.sql).join(", ")}` : "";
   return { sql: `SELECT ${items.length > 0 ? items.join(", ") : "NULL AS __none"} FROM ${from(input)}${groupBy}`, ordered: false };
 }
 
@@ -244,6 +243,7 @@ const SET_OPERATIONS: Record<string, string> = {
 
 function setOperationScan(node: Node, scope: Scope): Relation {
   const op = SET_OPERATIONS[String(node.opType)] ?? refuse(`set operation ${String(node.opType)}`);
+  if (!op.endsWith("ALL") && columnsOf(node).some((c) => c.type.typeKind === "TYPE_INTERVAL")) return refuse(`${op} of INTERVAL columns`);
   if (node.columnMatchMode && node.columnMatchMode !== "BY_POSITION") return refuse("set operation CORRESPONDING");
   if (node.columnPropagationMode && node.columnPropagationMode !== "STRICT") return refuse("set operation with OUTER column propagation");
   const outputs = columnsOf(node);

@@ -9,6 +9,9 @@ import { FORMAT_FUNCTIONS } from "./functions_format";
 import { PARSE_FUNCTIONS } from "./functions_parse";
 import { JSON_FUNCTIONS } from "./functions_json";
 import { GEOGRAPHY_FUNCTIONS } from "./functions_geography";
+import { intervalComparison, intervalForms } from "./functions_interval";
+import { RANGE_FUNCTIONS, rangeComparison } from "./functions_range";
+import { BASE32_FUNCTIONS } from "./js_base32";
 import { MATH_FUNCTIONS } from "./functions_math";
 import { STRING_FUNCTIONS } from "./functions_string";
 import { duckType } from "./types";
@@ -23,6 +26,8 @@ function comparison(op: string, macro: string): Form {
     if (structured && op === "=") return equality(args[0], args[1], types[0]);
     if (structured && op === "<>") return `(NOT ${equality(args[0], args[1], types[0])})`;
     if (types.every((t) => kind(t) === "TYPE_DOUBLE")) return `${macro}(${args[0]}, ${args[1]})`;
+    const special = rangeComparison(op, args[0], args[1], types) ?? intervalComparison(op, args[0], args[1], types);
+    if (special) return special;
     if (types.every((t) => SCALAR_ORDERED.has(kind(t))) && kind(types[0]) === kind(types[1])) return `(${args[0]} ${op} ${args[1]})`;
     return refuse(`comparison of ${types.map(kind).join(" and ")}`);
   };
@@ -48,7 +53,7 @@ const n_ary =
   ({ args }) =>
     `(${args.join(` ${op} `)})`;
 
-export const FUNCTIONS: Record<string, Form> = {
+const GENERAL: Record<string, Form> = {
   ...STRING_FUNCTIONS,
   ...MATH_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
@@ -125,3 +130,5 @@ export const FUNCTIONS: Record<string, Form> = {
     return `gsql_substr(${s}, ${p}, ${n ?? "9223372036854775807"})`;
   },
 };
+
+export const FUNCTIONS: Record<string, Form> = { ...GENERAL, ...RANGE_FUNCTIONS, ...BASE32_FUNCTIONS, ...intervalForms(GENERAL) };

@@ -100,15 +100,20 @@
  * casts (zones in the text), PARSE_DATE beyond %Y %m %d %e %b (and PARSE_DATETIME,
  * PARSE_TIMESTAMP, PARSE_TIME), FORMAT's %f %x %o %t (and FLOAT64 past 17 digits), INITCAP,
  * NUMERIC / (and SAFE_MULTIPLY of NUMERIC), STRUCT/ARRAY ordering, ARRAY_AGG(DISTINCT FLOAT64),
- * STRING_AGG of BYTES, SUM/AVG(DISTINCT FLOAT64 or NUMERIC), AVG(DISTINCT INT64), GROUPING()
- * (which ZetaSQL does not analyse, nor GROUPING SETS and CUBE), UNNEST of several arrays (not
- * analysed either), TABLESAMPLE, RANGE frames over FLOAT64, subqueries that may fail under a
- * conditional branch, PERCENTILE_CONT, BIGNUMERIC, INTERVAL.
+ * STRING_AGG of BYTES, SUM/AVG(DISTINCT FLOAT64 or NUMERIC), AVG(DISTINCT INT64), UNNEST of
+ * several arrays (not analysed), TABLESAMPLE, RANGE frames over FLOAT64, subqueries that may fail
+ * under a conditional branch, PERCENTILE_CONT, BIGNUMERIC; GROUP BY, DISTINCT or PARTITION BY an
+ * INTERVAL, INTERVAL * and /, differences of dates and times, GENERATE_RANGE_ARRAY.
  *
  * GEOGRAPHY (functions_geography.ts, geography/): VARCHAR holding WKT (values computed by queries
  * in a lossless "S2 " + x y z variant); the ST_ functions are JavaScript scalar functions over
  * s2js, each with a gsql_safe_ twin for SAFE. (TRY would also swallow refusals). The reference
  * evaluator has no ST_ function and takes no GEOGRAPHY value: the oracle skips such statements.
+ *
+ * INTERVAL is DuckDB's INTERVAL, RANGE a STRUCT(start, end) (functions_interval.ts, functions_range.ts):
+ * DuckDB orders intervals by its own truncating normalisation ('1 month -1 day' > '29 days'), so
+ * comparisons use an exact total-microseconds key. GROUPING SETS, ROLLUP and CUBE (grouping_sets.ts)
+ * and the APPROX_* aggregates (aggregates_approx.ts, exact) have no reference: see their tests.
  *
  * DML: compileModify() (compile_modify.ts) turns a resolved INSERT, UPDATE, DELETE, MERGE or
  * TRUNCATE into one changes query (__rid, __op, the new row), applyChanges() (apply_changes.ts)

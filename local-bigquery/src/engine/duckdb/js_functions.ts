@@ -6,6 +6,7 @@
  */
 import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from "@duckdb/node-api";
 import { geographyFunctions } from "./functions_geography";
+import { base32Functions } from "./js_base32";
 
 function stringFunction(name: string, apply: (text: string) => string): DuckDBScalarFunction {
   return DuckDBScalarFunction.create({
@@ -29,4 +30,5 @@ export function registerJsFunctions(connection: DuckDBConnection): void {
   connection.registerScalarFunction(stringFunction("gsql_upper_full", (t) => t.toUpperCase()));
   connection.registerScalarFunction(stringFunction("gsql_lower_full", (t) => t.toLowerCase()));
   for (const f of geographyFunctions()) connection.registerScalarFunction(f);
+  for (const f of base32Functions()) connection.registerScalarFunction(f);
 }

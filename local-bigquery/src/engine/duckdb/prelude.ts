@@ -7,6 +7,9 @@ import { ARRAY_MACROS } from "./functions_array";
 import { JSON_MACROS } from "./functions_json";
 import { PARSE_MACROS } from "./functions_parse";
 import { DATETIME_MACROS } from "./functions_datetime";
+import { APPROX_MACROS } from "./aggregates_approx";
+import { INTERVAL_MACROS } from "./functions_interval";
+import { RANGE_MACROS } from "./functions_range";
 import { MATH_MACROS } from "./functions_math";
 import { STRING_MACROS } from "./functions_string";
 
@@ -92,6 +95,9 @@ const BASE: string[] = [
   ...STRING_MACROS,
   ...MATH_MACROS,
   ...DATETIME_MACROS,
+  ...INTERVAL_MACROS,
+  ...RANGE_MACROS,
+  ...APPROX_MACROS,
   ...CAST_MACROS,
   ...ARRAY_MACROS,
   ...JSON_MACROS,

@@ -5,6 +5,8 @@
 import type { Field, Value } from "../../model";
 import { typeOf, type TypeProto } from "../types";
 import { refuse } from "./unsupported";
+import { intervalOf } from "../interval_value";
+import { rangeOf } from "../range_value";
 
 /** DuckDB spellings of GoogleSQL scalar types. TIMESTAMP is an instant (TIMESTAMPTZ, session zone UTC). */
 const SCALAR: Record<string, string> = {
@@ -23,6 +25,8 @@ const SCALAR: Record<string, string> = {
   TYPE_JSON: "VARCHAR",
   // Its WKT (full precision); the ST_ functions parse it (functions_geography.ts).
   TYPE_GEOGRAPHY: "VARCHAR",
+  // Months, days and microseconds, GoogleSQL's parts (its nanoseconds are refused where they occur).
+  TYPE_INTERVAL: "INTERVAL",
 };
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -49,9 +53,21 @@ export function duckType(type: TypeProto): string {
       if (fields.length === 0) return refuse("an empty STRUCT");
       return `STRUCT(${fields.map((f, i) => `${quoteIdent(names[i])} ${duckType(f.fieldType)}`).join(", ")})`;
     }
+    case "TYPE_RANGE":
+      return rangeDuckType(type);
     default:
       return SCALAR[type.typeKind] ?? refuse(`type ${type.typeKind.replace(/^TYPE_/, "")}`);
   }
+}
+
+/**
+ * RANGE<T> is STRUCT(start T, end T): the bounds stay typed, so DuckDB compares, groups and computes
+ * with them natively, and an unbounded bound (a NULL field) stays distinct from a NULL range (a
+ * NULL struct). A LIST or text form would need parsing at every use.
+ */
+function rangeDuckType(type: TypeProto): string {
+  const element = duckType(type.rangeType?.elementType as TypeProto);
+  return `STRUCT("start" ${element}, "end" ${element})`;
 }
 
 /** A canonical cell of `type` as a DuckDB expression of exactly that type. */
@@ -76,6 +92,17 @@ export function duckLiteral(value: Value, type: TypeProto): string {
     case "TYPE_TIMESTAMP":
       // Epoch microseconds, exact (the session time zone is UTC).
       return `CAST(make_timestamp(CAST(${quoteString(value as string)} AS BIGINT)) AS TIMESTAMPTZ)`;
+    case "TYPE_INTERVAL": {
+      const v = intervalOf(value as string);
+      if (v.nanos % 1000n !== 0n) refuse("an INTERVAL with nanoseconds");
+      // Part by part: DuckDB's interval text reads differently from GoogleSQL's.
+      return `(to_months(${v.months}) + to_days(${v.days}) + to_microseconds(CAST('${v.nanos / 1000n}' AS BIGINT)))`;
+    }
+    case "TYPE_RANGE": {
+      const r = rangeOf(value as string);
+      const element = type.rangeType?.elementType as TypeProto;
+      return `CAST(struct_pack("start" := ${duckLiteral(r.start, element)}, "end" := ${duckLiteral(r.end, element)}) AS ${target})`;
+    }
     default:
       return `CAST(${quoteString(value as string)} AS ${target})`;
   }
@@ -85,7 +112,7 @@ export function duckLiteral(value: Value, type: TypeProto): string {
  * Types a BigQuery table can hold that DuckDB has no exact counterpart for: stored as their
  * canonical text (the compiler refuses to compute with them, so such queries run on ZetaSQL).
  */
-const TEXT_STORED = new Set(["TYPE_JSON", "TYPE_BIGNUMERIC", "TYPE_GEOGRAPHY", "TYPE_INTERVAL"]);
+const TEXT_STORED = new Set(["TYPE_JSON", "TYPE_BIGNUMERIC", "TYPE_GEOGRAPHY"]);
 
 function storageTypeOf(type: TypeProto): string {
   if (TEXT_STORED.has(type.typeKind)) return "VARCHAR";
@@ -99,4 +126,4 @@ function storageTypeOf(type: TypeProto): string {
 }
 
 /** The DuckDB type of a table column holding this field (mode included: REPEATED is a LIST). */
-export const storageType = (field: Pick<Field, "type" | "mode" | "fields">): string => storageTypeOf(typeOf(field));
+export const storageType = (field: Pick<Field, "type" | "mode" | "fields" | "rangeElementType">): string => storageTypeOf(typeOf(field));
