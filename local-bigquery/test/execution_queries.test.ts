@@ -149,6 +149,15 @@ describe("executor: queries", () => {
     expect(renamed.schema?.map((f) => f.name)).toEqual(["id", "id_2", "status", "status_1", "id_1"]);
   });
 
+  it("takes a grouped expression written out again in ORDER BY, HAVING, ROLLUP, CUBE and GROUPING SETS, as BigQuery does", async () => {
+    const nums = "UNNEST([1, 2, 3, 4, 5, 6]) n";
+    expect((await h.run(`SELECT MOD(n, 2) AS p, COUNT(*) AS c FROM ${nums} GROUP BY MOD(n, 2) ORDER BY MOD(n, 2) DESC`)).rows).toEqual([["1", "3"], ["0", "3"]]);
+    expect((await h.run(`SELECT MOD(n, 3), COUNT(*) FROM ${nums} GROUP BY MOD(n, 3) HAVING COUNT(*) > 1 ORDER BY MOD(n, 3)`)).rows).toEqual([["0", "2"], ["1", "2"], ["2", "2"]]);
+    expect((await h.run(`SELECT MOD(n, 2) AS p, COUNT(*) AS c FROM ${nums} GROUP BY ROLLUP(MOD(n, 2)) ORDER BY p NULLS LAST`)).rows).toEqual([["0", "3"], ["1", "3"], [null, "6"]]);
+    const sets = await h.run(`SELECT MOD(n, 2) AS p, MOD(n, 3) AS q, COUNT(*) AS c FROM ${nums} GROUP BY GROUPING SETS ((MOD(n, 2)), (MOD(n, 3))) ORDER BY p NULLS LAST, q NULLS LAST`);
+    expect(sets.rows).toEqual([["0", null, "3"], ["1", null, "3"], [null, "0", "2"], [null, "1", "2"], [null, "2", "2"]]);
+  });
+
   it("runs several queries at once", async () => {
     const queries = ["A", "B", "A", "B", "A", "B"].map((id, i) =>
       h.run(`SELECT COUNT(*) + ${i} AS n FROM shop.orders WHERE id = @id`, { params: [{ name: "id", type: { type: "STRING" }, value: id }] }),

@@ -11,6 +11,7 @@ import type { Store, StoredRow, TableStats } from "../storage/store";
 import type { ResultCache } from "./result_cache";
 import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, rangeOf, walk } from "./sql_text";
 import { tableFunctionBody, type TableFunctionScope } from "./table_functions";
+import { groupBySelectPositions } from "./group_by_positions";
 import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 import { informationSchemaSql, isInformationSchema, type JobSummary } from "./information_schema";
 import { rowFilter } from "./row_access";
@@ -100,6 +101,7 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
     else throw tableNotFound(ref);
   }
   const rewritten = new RewrittenSql(ctx.text);
+  groupBySelectPositions(ctx.ast, ctx.text, rewritten);
   for (const reference of tableReferences(ctx.ast)) {
     if (reference.call) {
       if (ctx.tableFunctions) await inlineTableFunction(deps, ctx, rewritten, reference.call);
