@@ -40,12 +40,13 @@ describe("executor: queries", () => {
     expect(error.message).toMatch(/must be qualified with a dataset/);
   });
 
-  it("answers notFound for unknown tables, as BigQuery words it", async () => {
+  it("answers notFound for unknown tables and datasets, as BigQuery words it", async () => {
     const error = await h.failure("SELECT * FROM shop.nope");
     expect(error).toMatchObject({ reason: "notFound", status: 404 });
     expect(error.message).toBe("Not found: Table test-project:shop.nope was not found in location US");
+    // BigQuery names the missing dataset when the dataset is what is missing.
     const other = await h.failure("SELECT * FROM `other-project.x.y`");
-    expect(other.message).toBe("Not found: Table other-project:x.y was not found in location US");
+    expect(other.message).toBe("Not found: Dataset other-project:x was not found in location US");
   });
 
   it("evaluates views from their stored SQL, views over views too", async () => {

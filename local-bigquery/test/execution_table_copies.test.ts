@@ -79,6 +79,9 @@ describe("executor: table copies, ALTER TABLE, EXPORT DATA", () => {
     const created = await run("CREATE MATERIALIZED VIEW cp.mv AS SELECT label, COUNT(*) AS n FROM cp.src GROUP BY label");
     expect(created).toMatchObject({ statementType: "CREATE_MATERIALIZED_VIEW" });
     await run("INSERT INTO cp.src VALUES (4, 'c', NULL)");
+    // BigQuery's refresh procedure: nothing to do, the view is current; an unknown name is notFound.
+    await run("CALL BQ.REFRESH_MATERIALIZED_VIEW('cp.mv')");
+    expect((await failure("CALL BQ.REFRESH_MATERIALIZED_VIEW('cp.src')")).message).toMatch(/Not found: Materialized view/);
     expect(await rows("SELECT label, n FROM cp.mv ORDER BY label")).toEqual([["b", "1"], ["c", "2"]]);
     expect(await rows("SELECT table_type FROM cp.INFORMATION_SCHEMA.TABLES WHERE table_name = 'mv'")).toEqual([["MATERIALIZED VIEW"]]);
     await run("DROP MATERIALIZED VIEW cp.mv");

@@ -8,7 +8,7 @@
  */
 import type { AstNode, EngineConstant } from "../engine";
 import { fieldOf, typeOf, sqlTypeName, type TypeProto } from "../engine/types";
-import { datasetNotFound } from "./table_names";
+import { datasetNotFound, resolveTableName } from "./table_names";
 import { duplicate, invalidQuery, notFound, unsupported } from "../errors";
 import type { RoutineArgument, RoutineMeta, RoutineRef } from "../model";
 import type { ExecutionResult } from "./executor";
@@ -152,7 +152,9 @@ export async function dropRoutine(state: ScriptState, frame: Frame, statement: P
 
 /** CALL p(args): runs the procedure's body in a scope of its own; OUT and INOUT arguments must be the caller's variables. */
 export async function callProcedure(state: ScriptState, frame: Frame, statement: ParsedStatement): Promise<void> {
-  const ref = resolveRoutineName(pathSegments(statement.node.procedureName) ?? [], frame.scope);
+  const path = pathSegments(statement.node.procedureName) ?? [];
+  if (path.join(".").toUpperCase() === "BQ.REFRESH_MATERIALIZED_VIEW") return refreshMaterializedView(state, frame, statement);
+  const ref = resolveRoutineName(path, frame.scope);
   const procedure = state.deps.store.getRoutine(ref);
   if (!procedure || procedure.routineType !== "PROCEDURE") throw notFound(`Not found: Procedure ${label(ref)}`);
   if (procedure.language !== "SQL") throw unsupported(`The local BigQuery cannot run procedures in ${procedure.language} (${label(ref)})`);
@@ -209,4 +211,18 @@ function variableName(expression: unknown): string | undefined {
     return inner?.length === 1 ? inner[0] : undefined;
   }
   return segments.length === 1 ? segments[0] : undefined;
+}
+
+/**
+ * BigQuery's system procedure BQ.REFRESH_MATERIALIZED_VIEW('ds.mv'): a materialized view here is
+ * always current (answered as its query), so there is nothing to refresh once it is found.
+ */
+async function refreshMaterializedView(state: ScriptState, frame: Frame, statement: ParsedStatement): Promise<void> {
+  const args = (statement.node.arguments as AstNode[] | undefined) ?? [];
+  const range = args.length === 1 ? rangeOf((args[0] as AstNode).expr) : undefined;
+  if (!range) throw invalidQuery("BQ.REFRESH_MATERIALIZED_VIEW takes one argument, the materialized view's name");
+  const { value } = await evaluate(state.deps, frame.scope, frame.text.slice(range), "STRING");
+  const ref = resolveTableName(String(value ?? "").split("."), frame.scope);
+  const meta = state.deps.store.getTable(ref);
+  if (!meta || meta.type !== "VIEW" || !meta.materialized) throw notFound(`Not found: Materialized view ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
 }

@@ -12,7 +12,7 @@ import type { ResultCache } from "./result_cache";
 import { RewrittenSql, SqlText, pathSegments, quoteIdentifier, rangeOf, walk } from "./sql_text";
 import { tableFunctionBody, type TableFunctionScope } from "./table_functions";
 import { groupBySelectPositions } from "./group_by_positions";
-import { resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
+import { datasetNotFound, resolveTableName, tableKey, tableNotFound, type StatementScope } from "./table_names";
 import { informationSchemaSql, isInformationSchema, type JobSummary } from "./information_schema";
 import { rowFilter } from "./row_access";
 import { isWildcard, resolveWildcard, wildcardRows, wildcardStats, type WildcardMember } from "./wildcard_tables";
@@ -98,7 +98,8 @@ async function rewriteReferences(deps: Deps, ctx: RewriteContext): Promise<Rewri
     const meta = deps.store.getTable(ref);
     if (meta) byPath.set(JSON.stringify(segments), { ref, meta });
     else if (isWildcard(ref)) byPath.set(JSON.stringify(segments), { ref, ...resolveWildcard(deps.store, ref) });
-    else throw tableNotFound(ref);
+    // BigQuery names what is missing: the dataset before the table.
+    else throw deps.store.getDataset(ref) ? tableNotFound(ref) : datasetNotFound(ref);
   }
   const rewritten = new RewrittenSql(ctx.text);
   groupBySelectPositions(ctx.ast, ctx.text, rewritten);
