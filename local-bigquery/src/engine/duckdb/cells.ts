@@ -50,6 +50,7 @@ export function toCell(value: DuckDBValue, type: TypeProto): Value {
     case "TYPE_STRING":
     case "TYPE_JSON":
     case "TYPE_BIGNUMERIC":
+      return value as string;
     case "TYPE_GEOGRAPHY":
       return geographyText(value as string);
     case "TYPE_INTERVAL": {
