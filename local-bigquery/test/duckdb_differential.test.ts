@@ -4,19 +4,11 @@
  */
 import type { QueryParameter, Row } from "../src/model";
 import { compileProject, GCP_PROJECT, DATASET } from "../../test/support/warehouse";
-import { TABLES, agreement, sortedRows, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite, sortedRows } from "./support/differential";
 import { expressionGenerator, seededRandom } from "./support/expression_generator";
 
 describe("DuckDB compiler vs ZetaSQL reference evaluator", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-
-  const { same, bothFail } = agreement(() => diff);
+  const { same, bothFail, diff } = differentialSuite();
 
   it("scans, projections, filters and literals of every supported type", async () => {
     await same("SELECT * FROM t");
@@ -144,14 +136,14 @@ describe("DuckDB compiler vs ZetaSQL reference evaluator", () => {
   });
 
   it("refuses what it has not proven, naming the construct", async () => {
-    expect(await diff.refusal("SELECT SUM(DISTINCT n) FROM t")).toBe("unsupported: sum(DISTINCT ...) of TYPE_NUMERIC");
-    expect(await diff.refusal("SELECT id, IF(a > 0, (SELECT k FROM u WHERE k = 7), -1) AS m FROM t")).toBe("unsupported: a subquery that may fail inside a conditional branch");
-    expect(await diff.refusal("SELECT SAFE.SUBSTR(s, 1, a + 1) FROM t")).toBe("unsupported: SAFE.substr with an argument that may fail");
-    expect(await diff.refusal("SELECT ROUND(x, 2) FROM t")).toBe("unsupported: ROUND of TYPE_DOUBLE with these arguments");
-    expect(await diff.refusal("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'America/New_York') FROM t")).toMatch(/^unsupported: /);
-    expect(await diff.refusal("SELECT FIRST_VALUE(a IGNORE NULLS) OVER (ORDER BY id) FROM t")).toBe("unsupported: first_value IGNORE/RESPECT NULLS");
-    expect(await diff.refusal("SELECT ARRAY_TO_STRING(['a'], s) FROM t")).toBe("unsupported: ARRAY_TO_STRING with a separator or NULL text that is not a literal");
-    expect(await diff.refusal("SELECT CURRENT_TIMESTAMP()")).toMatch(/^unsupported: function current_timestamp/);
+    expect(await diff().refusal("SELECT SUM(DISTINCT n) FROM t")).toBe("unsupported: sum(DISTINCT ...) of TYPE_NUMERIC");
+    expect(await diff().refusal("SELECT id, IF(a > 0, (SELECT k FROM u WHERE k = 7), -1) AS m FROM t")).toBe("unsupported: a subquery that may fail inside a conditional branch");
+    expect(await diff().refusal("SELECT SAFE.SUBSTR(s, 1, a + 1) FROM t")).toBe("unsupported: SAFE.substr with an argument that may fail");
+    expect(await diff().refusal("SELECT ROUND(x, 2) FROM t")).toBe("unsupported: ROUND of TYPE_DOUBLE with these arguments");
+    expect(await diff().refusal("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'America/New_York') FROM t")).toMatch(/^unsupported: /);
+    expect(await diff().refusal("SELECT FIRST_VALUE(a IGNORE NULLS) OVER (ORDER BY id) FROM t")).toBe("unsupported: first_value IGNORE/RESPECT NULLS");
+    expect(await diff().refusal("SELECT ARRAY_TO_STRING(['a'], s) FROM t")).toBe("unsupported: ARRAY_TO_STRING with a separator or NULL text that is not a literal");
+    expect(await diff().refusal("SELECT CURRENT_TIMESTAMP()")).toMatch(/^unsupported: function current_timestamp/);
   });
 
   it("the warehouse views answer alike", async () => {
@@ -184,7 +176,7 @@ describe("DuckDB compiler vs ZetaSQL reference evaluator", () => {
     const total = 400;
     for (let n = 0; n < total; n++) {
       const sql = shapes[Math.floor(n / kinds.length) % shapes.length](generate(kinds[n % kinds.length]));
-      const { reference, duck, compiled: c } = await diff.run(sql);
+      const { reference, duck, compiled: c } = await diff().run(sql);
       if (typeof c === "string") continue;
       compiled++;
       const rows = (r: Row[] | undefined): string => JSON.stringify(c.ordered ? r : sortedRows(r ?? []));

@@ -4,17 +4,10 @@
  * FLOAT64 SUM/AVG/STDDEV/VARIANCE results are compared within a relative 1e-12 (approx columns):
  * the reference sums exactly, BigQuery in no fixed order, DuckDB with fsum (Kahan-Babuska).
  */
-import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite } from "./support/differential";
 
 describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same, bothFail } = agreement(() => diff);
+  const { same, bothFail, diff } = differentialSuite();
   const doubles = (...xs: string[]): string => `UNNEST([${xs.map((x) => `CAST('${x}' AS FLOAT64)`).join(", ")}]) AS x`;
   const numerics = (...ns: string[]): string => `UNNEST([${ns.map((n) => `NUMERIC '${n}'`).join(", ")}]) AS n`;
 
@@ -26,7 +19,7 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     // (AVG(+inf, +inf) too). DuckDB's is SUM / COUNT, IEEE's and BigQuery's answer; compared
     // without infinities, and the infinities checked against that answer.
     await same("SELECT b, AVG(x) AS a FROM t WHERE id NOT IN (2, 3) GROUP BY b", [], ["a"]);
-    const { duck } = await diff.run(`SELECT AVG(x) AS a, AVG(IF(x > 0, x, NULL)) AS p FROM ${doubles("-Infinity", "1", "-Infinity", "Infinity", "2")} WHERE x < 3`);
+    const { duck } = await diff().run(`SELECT AVG(x) AS a, AVG(IF(x > 0, x, NULL)) AS p FROM ${doubles("-Infinity", "1", "-Infinity", "Infinity", "2")} WHERE x < 3`);
     expect(duck.rows).toEqual([["-Infinity", "1.5"]]);
     await same(`SELECT SUM(x) AS s FROM ${doubles("1e308", "1e308", "-1e308")}`, [], ["s"]);
     await same(`SELECT AVG(x) AS a FROM ${doubles("1e308", "1e308", "1e308", "-1e308")}`, [], ["a"]);
@@ -66,7 +59,7 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same("SELECT AVG(a) AS a FROM t", [], ["a"]);
     await same("SELECT b, AVG(a) AS a, AVG(id) AS i FROM t GROUP BY b", [], ["a", "i"]);
     await same("SELECT id, AVG(a) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM t", [], ["a"]);
-    expect(await diff.refusal("SELECT AVG(DISTINCT a) FROM t")).toBe("unsupported: AVG(DISTINCT ...) of TYPE_INT64");
+    expect(await diff().refusal("SELECT AVG(DISTINCT a) FROM t")).toBe("unsupported: AVG(DISTINCT ...) of TYPE_INT64");
   });
 
   it("STDDEV and VARIANCE of FLOAT64, INT64 and NUMERIC; NaN and infinite inputs; huge variances", async () => {
@@ -92,7 +85,7 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same("SELECT ANY_VALUE(a) AS v FROM t WHERE id = 3");
     await same("SELECT COUNT(DISTINCT x) AS cx, COUNT(DISTINCT ts) AS ct, COUNT(DISTINCT d) AS cd, COUNT(DISTINCT n) AS cn, COUNT(DISTINCT b) AS cb FROM t");
     await same(`SELECT COUNT(DISTINCT x) AS c FROM ${doubles("NaN", "NaN", "0", "-0", "1")}`);
-    const { reference, duck } = await diff.run("SELECT APPROX_COUNT_DISTINCT(a) AS c, APPROX_COUNT_DISTINCT(s) AS cs FROM t", [], "SELECT COUNT(DISTINCT a) AS c, COUNT(DISTINCT s) AS cs FROM t");
+    const { reference, duck } = await diff().run("SELECT APPROX_COUNT_DISTINCT(a) AS c, APPROX_COUNT_DISTINCT(s) AS cs FROM t", [], "SELECT COUNT(DISTINCT a) AS c, COUNT(DISTINCT s) AS cs FROM t");
     expect(duck.rows).toEqual(reference.rows);
   });
 
@@ -122,13 +115,13 @@ describe("DuckDB compiler vs ZetaSQL: aggregates", () => {
     await same("SELECT o, PERCENTILE_DISC(v, 0.7282) OVER () d0, PERCENTILE_DISC(v, 0.9343) OVER () d1, PERCENTILE_DISC(v, 0.4) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([CAST(NULL AS INT64), 7, 7, CAST(NULL AS INT64), 1409059580596, CAST(NULL AS INT64)]) v WITH OFFSET o");
     await same("SELECT o, PERCENTILE_DISC(v, 0.8) OVER () d0, PERCENTILE_DISC(v, 0.451) OVER () d1, PERCENTILE_DISC(v, 0.9257) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([-13345661921423520, CAST(NULL AS INT64), CAST(NULL AS INT64), -540014933, CAST(NULL AS INT64), CAST(NULL AS INT64), 2898950, CAST(NULL AS INT64), CAST(NULL AS INT64)]) v WITH OFFSET o");
     await same("SELECT o, PERCENTILE_DISC(v, 0.446) OVER () d0, PERCENTILE_DISC(v, 0.96) OVER () d1, PERCENTILE_DISC(v, 0.1993) OVER () d2, PERCENTILE_DISC(v, 0.5) OVER () d3, PERCENTILE_DISC(v, 0.25) OVER () d4, PERCENTILE_DISC(v, 0) OVER () d5, PERCENTILE_DISC(v, 1) OVER () d6 FROM UNNEST([7, -66939509035704, 7, 7, CAST(NULL AS INT64), -5530340, -17533]) v WITH OFFSET o");
-    expect(await diff.refusal("SELECT PERCENTILE_CONT(a, 0.5) OVER () FROM t")).toBe("unsupported: analytic percentile_cont");
-    expect(await diff.refusal("SELECT PERCENTILE_DISC(x, 0.5) OVER () FROM t")).toBe("unsupported: PERCENTILE_DISC of TYPE_DOUBLE");
+    expect(await diff().refusal("SELECT PERCENTILE_CONT(a, 0.5) OVER () FROM t")).toBe("unsupported: analytic percentile_cont");
+    expect(await diff().refusal("SELECT PERCENTILE_DISC(x, 0.5) OVER () FROM t")).toBe("unsupported: PERCENTILE_DISC of TYPE_DOUBLE");
   });
 
   it("refuses the aggregate forms not proven", async () => {
-    expect(await diff.refusal("SELECT SUM(DISTINCT x) FROM t")).toMatch(/^unsupported: sum\(DISTINCT/);
-    expect(await diff.refusal("SELECT STRING_AGG(bin) FROM w")).toBe("unsupported: STRING_AGG of TYPE_BYTES");
-    expect(await diff.refusal("SELECT ARRAY_AGG(DISTINCT x) FROM t")).toMatch(/^unsupported: ARRAY_AGG\(DISTINCT/);
+    expect(await diff().refusal("SELECT SUM(DISTINCT x) FROM t")).toMatch(/^unsupported: sum\(DISTINCT/);
+    expect(await diff().refusal("SELECT STRING_AGG(bin) FROM w")).toBe("unsupported: STRING_AGG of TYPE_BYTES");
+    expect(await diff().refusal("SELECT ARRAY_AGG(DISTINCT x) FROM t")).toMatch(/^unsupported: ARRAY_AGG\(DISTINCT/);
   });
 });

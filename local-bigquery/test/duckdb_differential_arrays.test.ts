@@ -2,17 +2,10 @@
  * ARRAY functions, subscripts with their out-of-range errors, IN UNNEST, and equality of ARRAY and
  * STRUCT values (three-valued, by position), against ZetaSQL's reference evaluator.
  */
-import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite } from "./support/differential";
 
 describe("DuckDB compiler vs ZetaSQL: arrays and structs", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same, bothFail } = agreement(() => diff);
+  const { same, bothFail } = differentialSuite();
 
   it("ARRAY_LENGTH, ARRAY_CONCAT, ARRAY_TO_STRING, ARRAY_REVERSE; NULL arrays", async () => {
     await same("SELECT id, ARRAY_LENGTH(arr) a, ARRAY_CONCAT(arr, [id]) b, ARRAY_TO_STRING(ARRAY(SELECT CAST(e AS STRING) FROM UNNEST(arr) e), ',') c, ARRAY_REVERSE(arr) d FROM t");

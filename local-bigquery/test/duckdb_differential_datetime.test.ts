@@ -3,17 +3,10 @@
  * reference evaluator: ranges ([0001-01-01, 9999-12-31]), month-end clamping, week starts,
  * boundary-counting diffs, leap seconds in text, GoogleSQL's text formats.
  */
-import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite } from "./support/differential";
 
 describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same, bothFail } = agreement(() => diff);
+  const { same, bothFail, diff } = differentialSuite();
 
   it("DATE_ADD/SUB, DATE_DIFF and DATE_TRUNC by every part; LAST_DAY; out-of-range results fail", async () => {
     await same("SELECT id, DATE_ADD(d, INTERVAL 1 DAY) a, DATE_SUB(d, INTERVAL 2 WEEK) b, DATE_ADD(d, INTERVAL 1 MONTH) c, DATE_ADD(d, INTERVAL -1 QUARTER) e, DATE_SUB(d, INTERVAL 1 YEAR) f FROM t WHERE id > 2");
@@ -36,7 +29,7 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
   it("EXTRACT of every part, WEEK(<day>), DATE/TIME/DATETIME parts", async () => {
     await same("SELECT id, EXTRACT(WEEK FROM d) a, EXTRACT(WEEK(MONDAY) FROM d) b, EXTRACT(WEEK(SATURDAY) FROM ts) c, EXTRACT(DATE FROM ts) e, EXTRACT(TIME FROM ts) f, EXTRACT(DATETIME FROM ts) g FROM t");
     await same("SELECT id, EXTRACT(HOUR FROM ts AT TIME ZONE 'UTC') h, TIMESTAMP_TRUNC(ts, DAY, 'UTC') t, EXTRACT(DATE FROM ts AT TIME ZONE 'UTC') d, DATE(ts, 'UTC') e FROM t");
-    expect(await diff.refusal("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'America/New_York') FROM t")).toBe("unsupported: a time zone other than UTC");
+    expect(await diff().refusal("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'America/New_York') FROM t")).toBe("unsupported: a time zone other than UTC");
     await same("SELECT id, EXTRACT(HOUR FROM tm) h, EXTRACT(MICROSECOND FROM tm) i, EXTRACT(DAYOFWEEK FROM dt) b, EXTRACT(WEEK FROM dt) c, EXTRACT(MILLISECOND FROM dt) m, EXTRACT(DATE FROM dt) e, EXTRACT(TIME FROM dt) f FROM w");
   });
 
@@ -69,8 +62,8 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
     await same("SELECT id, FORMAT_TIMESTAMP('%Y-%m-%d %H:%M:%S|%T|%R|%I|%p|%l|%k|%Z|%z|%Ez|%E3S|%E6S|%Es|%s|%c|%X|%P|%%|%n|%t|%E*S|%Q|%E4Y', ts) f FROM t");
     await same("SELECT id, FORMAT_DATETIME('%c|%H:%M:%E3S|%E*S|%E1S', dt) f, FORMAT_TIME('%H:%M:%S %p|%E*S|%I %l', tm) g FROM w");
     await same("SELECT FORMAT_DATE('', DATE '2024-01-01') a, FORMAT_DATE('plain', DATE '2024-01-01') b, FORMAT_DATE('%Y', CAST(NULL AS DATE)) c, FORMAT_TIMESTAMP('%F %T', TIMESTAMP '2024-06-30 13:45:00.5', 'UTC') e");
-    expect(await diff.refusal("SELECT FORMAT_DATE('%H', d) FROM t")).toBe("unsupported: format element %H");
-    expect(await diff.refusal("SELECT FORMAT_TIMESTAMP('%F', ts, 'Europe/Paris') FROM t")).toBe("unsupported: a time zone other than UTC");
+    expect(await diff().refusal("SELECT FORMAT_DATE('%H', d) FROM t")).toBe("unsupported: format element %H");
+    expect(await diff().refusal("SELECT FORMAT_TIMESTAMP('%F', ts, 'Europe/Paris') FROM t")).toBe("unsupported: a time zone other than UTC");
   });
 
   it("PARSE_DATE: numbers read greedily without backtracking, month names, surrounding whitespace", async () => {
@@ -80,7 +73,7 @@ describe("DuckDB compiler vs ZetaSQL: dates, times and casts", () => {
     await same("SELECT id, PARSE_DATE('%Y-%m-%d', CAST(d AS STRING)) p, PARSE_DATE('%Y%m%d', FORMAT_DATE('%Y%m%d', d)) q FROM t WHERE id > 2");
     await bothFail("SELECT PARSE_DATE('%Y%m%d', '202415')");
     await bothFail("SELECT PARSE_DATE('%Y-%m-%d', s) FROM t");
-    expect(await diff.refusal("SELECT PARSE_DATE('%F', s) FROM t")).toBe("unsupported: PARSE_DATE element %F");
+    expect(await diff().refusal("SELECT PARSE_DATE('%F', s) FROM t")).toBe("unsupported: PARSE_DATE element %F");
   });
 
   it("CAST from STRING follows GoogleSQL's grammar (hex, whitespace, inf/nan, rounding, leap seconds)", async () => {

@@ -8,7 +8,7 @@
  * (summation order; see support/differential.ts closeEnough).
  */
 import type { QueryParameter } from "../src/model";
-import { TABLES, agree, startDifferential, type Differential } from "./support/differential";
+import { agree, differentialSuite, TABLES } from "./support/differential";
 import { expressionGenerator, randomTable, seededRandom, type Kind } from "./support/expression_generator";
 
 const KINDS: Kind[] = ["INT64", "FLOAT64", "STRING", "BOOL", "DATE", "TIMESTAMP", "NUMERIC", "ARRAY"];
@@ -50,14 +50,7 @@ function shapesOf(kind: Kind): Shape[] {
 }
 
 describe("DuckDB compiler vs ZetaSQL: the generated corpus", () => {
-  let diff: Differential;
-  const tables = [...TABLES, randomTable(seededRandom(7), "r", 30)];
-  beforeAll(async () => {
-    diff = await startDifferential(tables);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
+  const { diff } = differentialSuite([...TABLES, randomTable(seededRandom(7), "r", 30)]);
 
   /** Runs `count` generated queries of the given kinds; returns how many compiled and the mismatches. */
   async function corpus(seed: number, kinds: Kind[], count: number): Promise<{ compiled: number; refused: string[]; mismatches: string[] }> {
@@ -71,7 +64,7 @@ describe("DuckDB compiler vs ZetaSQL: the generated corpus", () => {
       const table = Math.floor(n / kinds.length) % 2 === 0 ? "r" : "t";
       const [sql, approx = []] = shapes[Math.floor(n / (kinds.length * 2)) % shapes.length](generate(kind), table);
       const params: QueryParameter[] = [];
-      const { reference, duck, compiled: c } = await diff.run(sql, params);
+      const { reference, duck, compiled: c } = await diff().run(sql, params);
       if (typeof c === "string") {
         refused.push(`${c}: ${sql}`);
         continue;

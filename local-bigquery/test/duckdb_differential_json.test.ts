@@ -3,18 +3,11 @@
  * canonical text; JSON_VALUE / JSON_EXTRACT_SCALAR of every kind of scalar (FLOAT64 numbers printed
  * as ZetaSQL prints them), JSON_TYPE, TO_JSON_STRING of JSON.
  */
-import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite } from "./support/differential";
 import { seededRandom } from "./support/expression_generator";
 
 describe("DuckDB compiler vs ZetaSQL: JSON", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same } = agreement(() => diff);
+  const { same, diff } = differentialSuite();
 
   it("JSON columns and literals pass through as canonical text", async () => {
     await same("SELECT id, doc FROM j ORDER BY id");
@@ -35,8 +28,8 @@ describe("DuckDB compiler vs ZetaSQL: JSON", () => {
 
   it("JSON_TYPE and TO_JSON_STRING of JSON; the forms not proven are refused", async () => {
     await same("SELECT id, JSON_TYPE(doc) t, TO_JSON_STRING(doc) s FROM j");
-    expect(await diff.refusal("SELECT JSON_QUERY(doc, '$.a') FROM j")).toBe("unsupported: function json_query");
-    expect(await diff.refusal("SELECT JSON_VALUE(doc, '$.\"a b\"') FROM j")).toBe("unsupported: a JSON path other than a literal of .member and [index] steps");
-    expect(await diff.refusal("SELECT JSON_EXTRACT_SCALAR('{\"a\": 1.50}', '$.a')")).toBe("unsupported: JSON functions of STRING (their number text is not canonical)");
+    expect(await diff().refusal("SELECT JSON_QUERY(doc, '$.a') FROM j")).toBe("unsupported: function json_query");
+    expect(await diff().refusal("SELECT JSON_VALUE(doc, '$.\"a b\"') FROM j")).toBe("unsupported: a JSON path other than a literal of .member and [index] steps");
+    expect(await diff().refusal("SELECT JSON_EXTRACT_SCALAR('{\"a\": 1.50}', '$.a')")).toBe("unsupported: JSON functions of STRING (their number text is not canonical)");
   });
 });

@@ -3,18 +3,11 @@
  * NaN or infinite from finite inputs, rounds half away from zero, propagates NULL and NaN through
  * GREATEST/LEAST; NUMERIC rounding, + and - with its overflow; SAFE_ arithmetic.
  */
-import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite } from "./support/differential";
 import { seededRandom } from "./support/expression_generator";
 
 describe("DuckDB compiler vs ZetaSQL: math functions", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same, bothFail } = agreement(() => diff);
+  const { same, bothFail, diff } = differentialSuite();
 
   it("ROUND, TRUNC, CEIL, FLOOR, SIGN, ABS of FLOAT64, INT64 and NUMERIC", async () => {
     await same("SELECT id, ROUND(x) r, TRUNC(x) a, CEIL(x) b, FLOOR(x) c, SIGN(x) d, ABS(x) e, IS_NAN(x) f, IS_INF(x) g, SIGN(a) h, SIGN(n) i, ABS(n) j FROM t");
@@ -23,7 +16,7 @@ describe("DuckDB compiler vs ZetaSQL: math functions", () => {
     await same("SELECT ROUND(v, 2) r, ROUND(v) r0, TRUNC(v, 1) t FROM UNNEST([NUMERIC '2.675', NUMERIC '-2.675', NUMERIC '0.005', NUMERIC '-0.5']) v");
     await bothFail("SELECT ROUND(n) FROM t");
     await bothFail("SELECT CEIL(n) FROM t");
-    expect(await diff.refusal("SELECT ROUND(x, 2) FROM t")).toBe("unsupported: ROUND of TYPE_DOUBLE with these arguments");
+    expect(await diff().refusal("SELECT ROUND(x, 2) FROM t")).toBe("unsupported: ROUND of TYPE_DOUBLE with these arguments");
   });
 
   it("SQRT, LN, LOG10, LOG, EXP, POW: errors only for finite inputs with non-finite results", async () => {

@@ -6,7 +6,7 @@
  */
 import type { EngineTable } from "../src/engine";
 import type { Field, Row } from "../src/model";
-import { TABLES, agreement, sortedRows, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite, sortedRows, TABLES } from "./support/differential";
 
 const field = (name: string, type: Field["type"], extra: Partial<Field> = {}): { name: string; field: Field } => ({
   name,
@@ -36,24 +36,17 @@ const spans: EngineTable = {
 };
 
 describe("DuckDB compiler vs ZetaSQL: RANGE, INTERVAL, grouping sets, APPROX_*", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential([...TABLES, spans]);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same, bothFail } = agreement(() => diff);
+  const { same, bothFail, diff } = differentialSuite([...TABLES, spans]);
 
   /** The DuckDB answer of a construct the reference evaluator lacks. */
   const duckOnly = async (sql: string): Promise<Row[]> => {
-    const { duck, compiled } = await diff.run(sql);
+    const { duck, compiled } = await diff().run(sql);
     if (typeof compiled === "string") throw new Error(`${sql}\n  refused: ${compiled}`);
     if (duck.error !== undefined) throw new Error(`${sql}\n  duckdb: ${duck.error}\n  sql: ${compiled.sql}`);
     return duck.rows ?? [];
   };
   const duckFails = async (sql: string): Promise<void> => {
-    const { duck, compiled } = await diff.run(sql);
+    const { duck, compiled } = await diff().run(sql);
     if (typeof compiled === "string") throw new Error(`${sql}\n  refused: ${compiled}`);
     expect({ sql, failed: duck.error !== undefined }).toEqual({ sql, failed: true });
   };
@@ -126,7 +119,7 @@ describe("DuckDB compiler vs ZetaSQL: RANGE, INTERVAL, grouping sets, APPROX_*",
 
   it("GROUPING SETS, ROLLUP and CUBE with GROUPING() equal their UNION ALL definitions", async () => {
     const check = async (sql: string, definition: string): Promise<void> => {
-      const { reference, duck, compiled } = await diff.run(sql, [], definition);
+      const { reference, duck, compiled } = await diff().run(sql, [], definition);
       if (typeof compiled === "string") throw new Error(`${sql}\n  refused: ${compiled}`);
       const context = `${sql}\n  sql: ${compiled.sql}\n  reference: ${reference.error ?? ""}\n  duckdb: ${duck.error ?? ""}`;
       expect({ context, rows: sortedRows(duck.rows ?? []) }).toEqual({ context, rows: sortedRows(reference.rows ?? []) });

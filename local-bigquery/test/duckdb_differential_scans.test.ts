@@ -3,24 +3,17 @@
  * WITH RECURSIVE, PIVOT and UNPIVOT; ROLLUP (which the reference lacks) against its definition,
  * the UNION ALL of one GROUP BY per grouping set.
  */
-import { TABLES, agree, agreement, startDifferential, type Differential } from "./support/differential";
+import { agree, differentialSuite } from "./support/differential";
 
 describe("DuckDB compiler vs ZetaSQL: scans", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same } = agreement(() => diff);
+  const { same, diff } = differentialSuite();
 
   it("RANGE frames with offsets over INT64 and NUMERIC keys, at the INT64 limits, with NULL keys", async () => {
     await same("SELECT id, SUM(id) OVER (ORDER BY a RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING) s, COUNT(*) OVER (ORDER BY a DESC RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING) c, MIN(id) OVER (ORDER BY a RANGE BETWEEN CURRENT ROW AND 9223372036854775807 FOLLOWING) m FROM t");
     await same("SELECT id, COUNT(*) OVER (ORDER BY a RANGE BETWEEN 9223372036854775807 PRECEDING AND 1 PRECEDING) c, COUNT(*) OVER (PARTITION BY b ORDER BY a DESC RANGE BETWEEN 1 FOLLOWING AND 100 FOLLOWING) d, COUNT(*) OVER (ORDER BY a RANGE 3 PRECEDING) e FROM t");
     await same("SELECT id, SUM(n) OVER (ORDER BY n RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) s, COUNT(*) OVER (ORDER BY n RANGE BETWEEN UNBOUNDED PRECEDING AND 2.5 FOLLOWING) c, COUNT(*) OVER (ORDER BY n DESC RANGE BETWEEN 0.000000001 PRECEDING AND 3 FOLLOWING) d FROM t WHERE id > 1");
     await same("SELECT id, COUNT(*) OVER (ORDER BY n RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) c FROM t");
-    expect(await diff.refusal("SELECT COUNT(*) OVER (ORDER BY x RANGE 3 PRECEDING) FROM t")).toBe("unsupported: RANGE frame with offsets over TYPE_DOUBLE");
+    expect(await diff().refusal("SELECT COUNT(*) OVER (ORDER BY x RANGE 3 PRECEDING) FROM t")).toBe("unsupported: RANGE frame with offsets over TYPE_DOUBLE");
   });
 
   it("WITH RECURSIVE: UNION ALL and UNION DISTINCT, joins in the recursive term, INT64 overflow", async () => {
@@ -54,7 +47,7 @@ describe("DuckDB compiler vs ZetaSQL: scans", () => {
       ["SELECT a, COUNT(*) AS c FROM e GROUP BY ROLLUP(a)", "SELECT a, COUNT(*) AS c FROM e GROUP BY a UNION ALL SELECT NULL, COUNT(*) FROM e"],
     ];
     for (const [sql, definition] of cases) {
-      const { reference, duck, compiled } = await diff.run(sql, [], definition);
+      const { reference, duck, compiled } = await diff().run(sql, [], definition);
       if (typeof compiled === "string") throw new Error(`${sql}\n  refused: ${compiled}`);
       expect({ sql, duck: duck.rows, agree: agree(reference, duck, false) }).toEqual({ sql, duck: duck.rows, agree: true });
     }

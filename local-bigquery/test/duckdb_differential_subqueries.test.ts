@@ -2,17 +2,10 @@
  * Subquery expressions (scalar, EXISTS, IN, ARRAY), correlated or not, against ZetaSQL's
  * reference evaluator; and the conditions whose errors DuckDB's planner would drop.
  */
-import { TABLES, agreement, startDifferential, type Differential } from "./support/differential";
+import { differentialSuite } from "./support/differential";
 
 describe("DuckDB compiler vs ZetaSQL: subqueries", () => {
-  let diff: Differential;
-  beforeAll(async () => {
-    diff = await startDifferential(TABLES);
-  });
-  afterAll(async () => {
-    await diff.stop();
-  });
-  const { same, bothFail } = agreement(() => diff);
+  const { same, bothFail, diff } = differentialSuite();
 
   it("scalar subqueries, correlated or not, and their more-than-one-row error", async () => {
     await same("SELECT id, (SELECT MAX(k) FROM u) AS m FROM t");
@@ -53,7 +46,7 @@ describe("DuckDB compiler vs ZetaSQL: subqueries", () => {
     await same("SELECT id, CASE WHEN b THEN EXISTS(SELECT 1 FROM u WHERE k = t.id) ELSE a IN (SELECT k FROM u) END AS c FROM t");
     await same("SELECT t.id, u.v FROM t JOIN u ON t.a = u.k AND EXISTS (SELECT 1 FROM u AS u2 WHERE u2.k = t.a)");
     await same("SELECT t.id, u.v FROM t LEFT JOIN u ON t.a = u.k AND u.k IN (SELECT a FROM t AS t3)");
-    expect(await diff.refusal("SELECT id, IF(a > 0, (SELECT k FROM u WHERE k = 7), -1) AS m FROM t")).toBe(
+    expect(await diff().refusal("SELECT id, IF(a > 0, (SELECT k FROM u WHERE k = 7), -1) AS m FROM t")).toBe(
       "unsupported: a subquery that may fail inside a conditional branch",
     );
   });

@@ -86,6 +86,25 @@ export function agree(reference: Outcome, duck: Outcome, ordered: boolean, appro
 }
 
 /** The assertions the differential tests make. */
+/**
+ * Starts a differential for the enclosing describe (stopped after it) and returns its checks;
+ * `diff()` is the differential itself, for what the checks do not cover.
+ */
+export function differentialSuite(tables: EngineTable[] = TABLES): ReturnType<typeof agreement> & { diff: () => Differential } {
+  let diff: Differential | undefined;
+  beforeAll(async () => {
+    diff = await startDifferential(tables);
+  });
+  afterAll(async () => {
+    await diff?.stop();
+  });
+  const get = (): Differential => {
+    if (!diff) throw new Error("the differential is not started: call differentialSuite() inside describe()");
+    return diff;
+  };
+  return { ...agreement(get), diff: get };
+}
+
 export function agreement(get: () => Differential): {
   same(sql: string, params?: QueryParameter[], approx?: string[]): Promise<Row[]>;
   bothFail(sql: string): Promise<void>;
