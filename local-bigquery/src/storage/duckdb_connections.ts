@@ -4,6 +4,7 @@
  * parallel, so concurrent requests each borrow their own. Idle connections are kept for reuse.
  */
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { registerJsUdfs } from "../engine/duckdb/functions_js_udf";
 import { prepareSession } from "../engine/duckdb/runner";
 
 /** Idle connections kept beyond this are closed. */
@@ -18,6 +19,8 @@ export class ConnectionPool {
 
   async use<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
+    // JavaScript UDFs defined since the connection was last handed out (outside any transaction).
+    registerJsUdfs(connection);
     let healthy = true;
     try {
       return await fn(connection);
