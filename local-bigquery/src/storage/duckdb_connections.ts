@@ -19,10 +19,10 @@ export class ConnectionPool {
 
   async use<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
-    // JavaScript UDFs defined since the connection was last handed out (outside any transaction).
-    registerJsUdfs(connection);
     let healthy = true;
     try {
+      // JavaScript UDFs defined since the connection was last handed out (outside any transaction).
+      registerJsUdfs(connection);
       return await fn(connection);
     } catch (error) {
       // A failed statement may leave a transaction open: end it before the connection is reused.
