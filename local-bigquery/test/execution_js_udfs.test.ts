@@ -60,6 +60,7 @@ describe("executor: JavaScript user-defined functions", () => {
     expect(await typed("ARRAY<FLOAT64>", "[1.5, 2]")).toEqual([["array:[1.5,2]"]]);
     expect(await typed("STRUCT<a FLOAT64, b STRING>", "STRUCT(1 AS a, 'x' AS b)")).toEqual([['object:{"a":1,"b":"x"}']]);
     expect(await typed("STRING", "NULL")).toEqual([["null"]]);
+    expect(await typed("ARRAY<STRING>", "CAST(NULL AS ARRAY<STRING>)")).toEqual([["null"]]);
   });
 
   it("passes a TIMESTAMP as a Date with the microseconds below its millisecond in `microsecond`", async () => {

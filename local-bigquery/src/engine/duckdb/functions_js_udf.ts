@@ -181,7 +181,11 @@ function scalarFunction(entry: Entry): DuckDBScalarFunction | undefined {
     mainFunction: (_info, input, output) => {
       const columns = argumentTypes.map((_, k) => input.getColumnVector(k));
       for (let i = 0; i < input.rowCount; i++) {
-        const cells = columns.map((column, k) => toCell(column.getItem(i), argumentTypes[k]));
+        // (toCell reads a NULL array as [], BigQuery's output rule; an argument keeps its NULL.)
+        const cells = columns.map((column, k) => {
+          const value = column.getItem(i);
+          return value === null ? null : toCell(value, argumentTypes[k]);
+        });
         output.setItem(i, toDuckValue(resultField, call(entry, cells)));
       }
       output.flush();
