@@ -61,6 +61,32 @@ describe("local BigQuery: routines", () => {
     expect(gone).toMatchObject({ code: 404, reason: "notFound", message: `Not found: Routine ${PROJECT}:r.times_three` });
   });
 
+  it("creates a JavaScript function through routines.insert, and SQL calls it; importedLibraries are refused", async () => {
+    await t.bq.dataset("r").createRoutine("js_join", {
+      routineType: "SCALAR_FUNCTION",
+      language: "JAVASCRIPT",
+      arguments: [
+        { name: "parts", dataType: { typeKind: "ARRAY", arrayElementType: { typeKind: "STRING" } } },
+        { name: "sep", dataType: { typeKind: "STRING" } },
+      ],
+      returnType: { typeKind: "STRING" },
+      definitionBody: "return parts.join(sep);",
+    });
+    const [rows] = await t.bq.query("SELECT r.js_join(['a', 'b', 'c'], '-') AS s");
+    expect(rows).toEqual([{ s: "a-b-c" }]);
+    const library = await rest(t.server.url, "POST", `/projects/${PROJECT}/datasets/r/routines`, {
+      routineReference: { projectId: PROJECT, datasetId: "r", routineId: "js_lib" },
+      routineType: "SCALAR_FUNCTION",
+      language: "JAVASCRIPT",
+      returnType: { typeKind: "STRING" },
+      importedLibraries: ["gs://my-bucket/lib.js"],
+      definitionBody: "return lib();",
+    });
+    expect(library.status).toBe(400);
+    expect(JSON.stringify(library.json)).toMatch(/cannot load JavaScript libraries/);
+    await t.bq.dataset("r").routine("js_join").delete();
+  });
+
   it("refuses a routine without a body, or of an unknown type, with 400 invalid", async () => {
     const noBody = await rest(t.server.url, "POST", `/projects/${PROJECT}/datasets/r/routines`, {
       routineReference: { projectId: PROJECT, datasetId: "r", routineId: "f" },

@@ -175,10 +175,10 @@ describe("executor: procedural language", () => {
     expect(error).toMatchObject({ reason: "timeout" });
   });
 
-  it("refuses JavaScript functions and table functions before anything runs", async () => {
+  it("refuses functions in languages other than SQL and JavaScript before anything runs", async () => {
     const before = (await h.cells("proc", "t")).length;
-    const error = await h.failure("INSERT INTO proc.t (id) VALUES (1);\nCREATE TEMP FUNCTION f(x FLOAT64) RETURNS FLOAT64 LANGUAGE js AS 'return x';\nSELECT f(1)");
-    expect(error.message).toMatch(/^The local BigQuery cannot run JavaScript user-defined functions \(LANGUAGE js\) \(statement 2 of the script\).*Nothing in this request was run\.$/);
+    const error = await h.failure("INSERT INTO proc.t (id) VALUES (1);\nCREATE TEMP FUNCTION f(x FLOAT64) RETURNS FLOAT64 LANGUAGE python AS 'return x';\nSELECT f(1)");
+    expect(error.message).toMatch(/^The local BigQuery cannot run python user-defined functions \(LANGUAGE python\) \(statement 2 of the script\).*Nothing in this request was run\.$/);
     expect(await h.cells("proc", "t")).toHaveLength(before);
   });
 });

@@ -53,8 +53,15 @@ export interface EngineFunction {
   argumentTypes: (TypeProto | undefined)[];
   /** Absent: the body's type. */
   returnType?: TypeProto;
-  /** The body expression's SQL. */
+  /** The body expression's SQL (a JavaScript function's code). */
   body: string;
+  /**
+   * "js": a JavaScript function, known to ZetaSQL by its signature only (no body to inline): the
+   * DuckDB compiler calls it (engine/duckdb/functions_js_udf.ts), the reference evaluator cannot.
+   */
+  language?: "js";
+  /** A JavaScript function's definition id: its signature's context id, which resolved calls carry. */
+  jsId?: string;
 }
 
 /** A table function known by its signature and output columns only (analysing a body that calls it). */
@@ -415,6 +422,12 @@ function functionProto(path: string[], fn: EngineFunction): Record<string, unkno
     numOccurrences: 1,
     options: { cardinality: "REQUIRED", argumentName: fn.argumentNames[i], namedArgumentKind: "POSITIONAL_ONLY" },
   }));
+  if (fn.language === "js") {
+    // A plain (not templated) function of group JS (BigQuery's messages say "function JS:F" too);
+    // its definition's id is the signature's context id, which resolved calls carry.
+    const returnType = { kind: "ARG_TYPE_FIXED", type: fn.returnType, numOccurrences: 1 };
+    return { namePath: [path[path.length - 1]], group: "JS", mode: "SCALAR", signature: [{ argument, returnType, contextId: fn.jsId }] };
+  }
   return {
     namePath: [path[path.length - 1]],
     group: "Templated_SQL_Function",

@@ -11,6 +11,7 @@ import { bytesBilled } from "./bytes_estimate";
 import type { Field, Row, TableRef } from "../model";
 import type { ReadTransaction, WriteTransaction } from "../storage/store";
 import { CompilerGap, compile, runCompiled } from "./compiled_query";
+import { isJsOnReference } from "./js_udfs";
 import { isNonDeterministic } from "./result_cache";
 import { SqlText, walk, withPositions } from "./sql_text";
 import { bytesRead, loadTables, prepareStatement, usedColumnsOf, type Deps, type PreparedStatement } from "./statement_tables";
@@ -128,6 +129,8 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
       output = await onZetaSql(refused ?? "").catch((error: unknown) => {
         // The reference lacks every ST_ function: name the construct the compiler refused instead.
         if (refused && REFERENCE_LACKS_GEOGRAPHY.test((error as Error).message)) throw unsupported(`The local BigQuery does not support this statement: ${refused}`);
+        // A JavaScript function runs on DuckDB only: say what kept the statement from it.
+        if (refused && isJsOnReference(error)) throw unsupported(`${(error as Error).message}; DuckDB could not run this statement because of ${refused.replace(/^unsupported: /, "")}`);
         throw error;
       });
       engine = { duckdb: false, refused: refused ?? "" };
@@ -157,6 +160,8 @@ async function checkOracle(duck: { schema: Field[]; rows: Row[] }, ordered: bool
     if (error instanceof BigQueryError && error.reason === "resourcesExceeded") return;
     // The reference evaluator has no ST_ function nor GEOGRAPHY input: geography answers are checked by their own tests.
     if (REFERENCE_LACKS_GEOGRAPHY.test((error as Error).message)) return;
+    // Nor can it call JavaScript: JavaScript UDFs are checked by their own tests.
+    if (isJsOnReference(error)) return;
     // Constructs the evaluator lacks (RANGE_CONTAINS, APPROX_QUANTILES, grouping sets, ...) have their own proofs.
     if (error instanceof BigQueryError && error.message.includes("does not implement this")) return;
     failure = error;

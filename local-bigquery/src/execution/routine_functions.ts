@@ -1,11 +1,12 @@
 /**
- * SQL user-defined functions in statements: an Engine that hands ZetaSQL, with each statement,
- * the script's temporary functions and the persistent functions the statement calls (through
- * other functions' bodies too), as templated SQL functions of its catalog. ZetaSQL analyses each
- * call against the body and inlines it, so the rest of the executor sees plain SQL.
+ * User-defined functions in statements: an Engine that hands ZetaSQL, with each statement, the
+ * script's temporary functions and the persistent functions the statement calls (through other
+ * functions' bodies too), as functions of its catalog. A SQL function is templated: ZetaSQL
+ * analyses each call against the body and inlines it, so the rest of the executor sees plain SQL.
+ * A JavaScript function is known by its signature; the DuckDB compiler runs its calls (js_udfs.ts).
  */
 import type { AstNode, Engine, EngineContext, EngineFunction } from "../engine";
-import { unsupported } from "../errors";
+import { jsEngineFunction, jsOnReference } from "./js_udfs";
 import type { RoutineMeta, RoutineRef } from "../model";
 import type { Store } from "../storage/store";
 import { resolveRoutineName, routineKey, routinePaths, typeProto, withoutBuiltinClashes } from "./routine_types";
@@ -45,8 +46,9 @@ export function engineWithRoutines(
     extractTableNames: (sql) => engine.extractTableNames(sql),
     analyze: async (sql, context) => engine.analyze(sql, await withFunctions(sql, context, false)),
     prepareQuery: async (sql, context) => engine.prepareQuery(sql, await withFunctions(sql, context, false)),
-    evaluateQuery: async (sql, context) => engine.evaluateQuery(sql, await withFunctions(sql, context, true)),
-    evaluateModify: async (sql, target, context) => engine.evaluateModify(sql, target, await withFunctions(sql, context, true)),
+    evaluateQuery: async (sql, context) => engine.evaluateQuery(sql, await withFunctions(sql, context, true)).catch((e: unknown) => Promise.reject(jsOnReference(e))),
+    evaluateModify: async (sql, target, context) =>
+      engine.evaluateModify(sql, target, await withFunctions(sql, context, true)).catch((e: unknown) => Promise.reject(jsOnReference(e))),
     builtinFunctionNames: () => engine.builtinFunctionNames(),
     serverPid: () => engine.serverPid(),
     stop: () => engine.stop(),
@@ -91,11 +93,12 @@ export async function routineCatalog(
       const routine = store.getRoutine(ref);
       if (!routine || routine.routineType !== "SCALAR_FUNCTION" || found.has(routineKey(ref))) continue;
       found.set(routineKey(ref), routine);
-      await visit(`SELECT (${routine.definitionBody}\n)`, ref.projectId);
+      // A JavaScript body calls no SQL function.
+      if (routine.language === "SQL") await visit(`SELECT (${routine.definitionBody}\n)`, ref.projectId);
     }
   };
   await visit(sql, projectId);
-  for (const temp of session.tempFunctions.values()) await visit(`SELECT (${temp.definitionBody}\n)`, projectId);
+  for (const temp of session.tempFunctions.values()) if (temp.language === "SQL") await visit(`SELECT (${temp.definitionBody}\n)`, projectId);
   const builtins = found.size > 0 ? await engine.builtinFunctionNames() : new Set<string>();
   const uses = new Map<string, TableUse>();
   const deps: Deps = { store, engine, cache: new ResultCache() };
@@ -121,10 +124,7 @@ async function engineFunction(
   scope: Pick<StatementScope, "projectId" | "defaultDataset">,
   uses: Map<string, TableUse>,
 ): Promise<EngineFunction> {
-  if (routine.language !== "SQL") {
-    const name = routine.ref.datasetId ? `${routine.ref.datasetId}.${routine.ref.routineId}` : routine.ref.routineId;
-    throw unsupported(`The local BigQuery cannot run JavaScript user-defined functions (${name}); rewrite it as a SQL function`);
-  }
+  if (routine.language === "JAVASCRIPT") return jsEngineFunction(routine, paths);
   let body = routine.definitionBody;
   const sql = `${BODY_PREFIX}${body}${BODY_SUFFIX}`;
   if ((await deps.engine.extractTableNames(sql)).length > 0) {

@@ -1,10 +1,10 @@
 /**
- * Routine statements: CREATE [OR REPLACE] [TEMP] FUNCTION (SQL, and JavaScript stored but not
- * callable), DROP FUNCTION, CREATE [OR REPLACE] PROCEDURE, DROP PROCEDURE, and CALL. ZetaSQL
- * analyses each CREATE (argument types, the body of a SQL function against the functions it
- * calls); persistent routines live in the store, temporary functions in the script's session.
- * A procedure runs as a script of its own: its arguments are its variables, and OUT/INOUT
- * arguments are copied back to the caller's variables when it ends.
+ * Routine statements: CREATE [OR REPLACE] [TEMP] FUNCTION (SQL and JavaScript), DROP FUNCTION,
+ * CREATE [OR REPLACE] PROCEDURE, DROP PROCEDURE, and CALL. ZetaSQL analyses each CREATE
+ * (argument types, the body of a SQL function against the functions it calls); persistent
+ * routines live in the store, temporary functions in the script's session. A procedure runs as a
+ * script of its own: its arguments are its variables, and OUT/INOUT arguments are copied back to
+ * the caller's variables when it ends.
  */
 import type { AstNode, EngineConstant } from "../engine";
 import { fieldOf, typeOf, sqlTypeName, type TypeProto } from "../engine/types";
@@ -13,6 +13,7 @@ import { duplicate, invalidQuery, notFound, unsupported } from "../errors";
 import type { RoutineArgument, RoutineMeta, RoutineRef } from "../model";
 import type { ExecutionResult } from "./executor";
 import { optionValues, plainOption, stringOption } from "./ddl_options";
+import { checkJsDefinition } from "./js_udfs";
 import { runStatements, type Frame, type ScriptState } from "./procedural";
 import { functionsFor } from "./routine_functions";
 import { resolveRoutineName, standardSqlType, typeProto } from "./routine_types";
@@ -82,6 +83,7 @@ export async function createRoutine(state: ScriptState, frame: Frame, text: SqlT
   const options = optionValues(resolved.optionList);
   const others = Object.fromEntries([...options].filter(([n]) => n !== "description").map(([n, o]) => [n, plainOption(o)]));
   const language = String(resolved.language ?? "SQL").toUpperCase();
+  if (language === "JS" || language === "JAVASCRIPT") checkJsDefinition(namePath.join("."), routineArguments(resolved), others.library);
   const now = Date.now();
   const meta = (ref: RoutineRef): RoutineMeta => ({
     ref,

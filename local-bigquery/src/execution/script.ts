@@ -139,8 +139,8 @@ function checkStatement(kinds: string[], node: AstNode, where: string): void {
 function refusal(kind: string, node: AstNode): string | undefined {
   if (kind === "astCreateFunctionStatementNode") {
     const language = String((node.language as { idString?: string } | undefined)?.idString ?? "sql").toLowerCase();
-    // A persistent one is stored (and refused when called); a temporary one exists only to be called.
-    if (language !== "sql" && node.scope === "TEMPORARY") return `${language === "js" ? "JavaScript" : language} user-defined functions (LANGUAGE ${language})`;
+    // SQL and JavaScript run; another language is refused for a temporary function, which exists only to be called.
+    if (language !== "sql" && language !== "js" && node.scope === "TEMPORARY") return `${language} user-defined functions (LANGUAGE ${language})`;
     if (node.isAggregate) return "aggregate user-defined functions (CREATE AGGREGATE FUNCTION)";
     if (node.isRemote) return "remote functions";
     return undefined;

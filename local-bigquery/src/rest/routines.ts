@@ -1,6 +1,7 @@
 /** routines.insert/get/list/update/patch/delete: the functions and procedures of a dataset (the Routine resource). */
 import { createHash } from "node:crypto";
 import { invalid, notFound, unsupported } from "../errors";
+import { checkJsDefinition } from "../execution/js_udfs";
 import { typeProto } from "../execution/routine_types";
 import { noContent, ok, type RequestParts, type Route } from "../http/route";
 import type { RoutineArgument, RoutineMeta, RoutineRef, StandardSqlDataType } from "../model";
@@ -87,6 +88,8 @@ function routineOf(body: Record<string, unknown>, ref: RoutineRef, existing?: Ro
     } else if (routineType === "PROCEDURE") argument.mode = "IN";
     return argument;
   });
+  // What the local BigQuery cannot run (libraries in Cloud Storage) is refused when created, as in DDL.
+  if (language === "JAVASCRIPT") checkJsDefinition(ref.routineId, argumentsOf, body.importedLibraries);
   const now = Date.now();
   return {
     ref,

@@ -4,6 +4,7 @@
  * parallel, so concurrent requests each borrow their own. Idle connections are kept for reuse.
  */
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { registerJsUdfs } from "../engine/duckdb/functions_js_udf";
 import { prepareSession } from "../engine/duckdb/runner";
 
 /** Idle connections kept beyond this are closed. */
@@ -20,6 +21,8 @@ export class ConnectionPool {
     const connection = await this.acquire();
     let healthy = true;
     try {
+      // JavaScript UDFs defined since the connection was last handed out (outside any transaction).
+      registerJsUdfs(connection);
       return await fn(connection);
     } catch (error) {
       // A failed statement may leave a transaction open: end it before the connection is reused.

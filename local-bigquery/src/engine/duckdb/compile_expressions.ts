@@ -8,6 +8,7 @@ import { CASTS } from "./casts";
 import { compileSubquery } from "./compile_subqueries";
 import { FUNCTIONS } from "./functions";
 import { safeGeography } from "./functions_geography";
+import { isJsUdfCall, jsUdfForm } from "./functions_js_udf";
 import { RAISING_MACROS } from "./prelude";
 import { child, children, type Node, type ResolvedColumn } from "./resolved_ast";
 import { duckLiteral, duckType, quoteIdent, structFieldNames } from "./types";
@@ -166,7 +167,7 @@ export function functionCall(node: Node, scope: Scope): string {
   const name = functionName(node);
   if (children(node, "genericArgumentList").length > 0) return refuse(`${name} with lambda or generic arguments`);
   const argNodes = children(node, "argumentList");
-  const form = FUNCTIONS[name] ?? refuse(`function ${name}`);
+  const form = FUNCTIONS[name] ?? (isJsUdfCall(name) ? jsUdfForm(node) : refuse(`function ${name}`));
   const enums = argNodes.map((a) =>
     a.kind === "Literal" && typeOfNode(a).typeKind === "TYPE_ENUM"
       ? Number(((a.value as { value?: { enumValue?: number } }).value ?? {}).enumValue)

@@ -115,6 +115,11 @@
  * comparisons use an exact total-microseconds key. GROUPING SETS, ROLLUP and CUBE (grouping_sets.ts)
  * and the APPROX_* aggregates (aggregates_approx.ts, exact) have no reference: see their tests.
  *
+ * JavaScript UDFs (functions_js_udf.ts, js_udf_values.ts): ZetaSQL's catalog declares them in group
+ * JS with their definition's id as the signature's context id; a call compiles to gsql_js_udf_<id>,
+ * a JavaScript scalar function registered on each connection as the pool hands it out. The
+ * reference evaluator cannot call JavaScript: the oracle skips such statements.
+ *
  * DML: compileModify() (compile_modify.ts) turns a resolved INSERT, UPDATE, DELETE, MERGE or
  * TRUNCATE into one changes query (__rid, __op, the new row), applyChanges() (apply_changes.ts)
  * applies it by rowid in the caller's transaction; proven by test/duckdb_modify_differential.test.ts.
