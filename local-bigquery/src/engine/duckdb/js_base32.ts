@@ -4,7 +4,6 @@
  * (TO_BASE32(b'abcde\xFF') = 'MFRGGZDF74======'). FROM_BASE32 takes upper or lower case and
  * optional padding, and fails on any other character.
  */
-import { BLOB, DuckDBBlobValue, DuckDBScalarFunction, VARCHAR } from "@duckdb/node-api";
 import { type Form, kind } from "./call";
 import { refuse } from "./unsupported";
 
@@ -49,37 +48,4 @@ export function fromBase32(text: string): Buffer {
     value &= (1 << bits) - 1;
   }
   return Buffer.from(bytes);
-}
-
-export function base32Functions(): DuckDBScalarFunction[] {
-  return [
-    DuckDBScalarFunction.create({
-      name: "gsql_to_base32",
-      returnType: VARCHAR,
-      parameterTypes: [BLOB],
-      specialHandling: true,
-      mainFunction: (_info, input, output) => {
-        const column = input.getColumnVector(0);
-        for (let i = 0; i < input.rowCount; i++) {
-          const blob = column.getItem(i) as DuckDBBlobValue | null;
-          output.setItem(i, blob === null ? null : toBase32(blob.bytes));
-        }
-        output.flush();
-      },
-    }),
-    DuckDBScalarFunction.create({
-      name: "gsql_from_base32",
-      returnType: BLOB,
-      parameterTypes: [VARCHAR],
-      specialHandling: true,
-      mainFunction: (_info, input, output) => {
-        const column = input.getColumnVector(0);
-        for (let i = 0; i < input.rowCount; i++) {
-          const text = column.getItem(i) as string | null;
-          output.setItem(i, text === null ? null : new DuckDBBlobValue(fromBase32(text)));
-        }
-        output.flush();
-      },
-    }),
-  ];
 }
