@@ -1,15 +1,30 @@
 /**
- * Whether a JSON text is already in the compact form a JSON column stores
- * (JSON.stringify(JSON.parse(text))), so it can be kept as sent instead of being
- * parsed and re-serialised. Conservative: false only means "canonicalise it the
- * long way", so anything unusual (whitespace, escapes, lone surrogates, numbers
- * not in shortest form, duplicate keys, keys that JSON.stringify would reorder,
- * deep nesting, many keys) answers false.
+ * The text a JSON column stores: compact, and every object's keys in byte order, as
+ * BigQuery keeps a JSON value (it returns PARSE_JSON('{"b":1,"a":2}') as {"a":2,"b":1}).
+ * isCanonicalJsonText lets a text already in that form be kept as sent instead of being
+ * parsed and re-serialised. It is conservative: false only means "canonicalise it the
+ * long way", so anything unusual (whitespace, escapes, lone surrogates, numbers not in
+ * shortest form, keys out of order or repeated, deep nesting) answers false.
  */
 
 const MAX_DEPTH = 64;
-// Duplicate keys are found by a linear search; larger objects take the long way.
-const MAX_KEYS = 32;
+
+/** A JSON value (as JSON.parse gives it) in canonical text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object).sort(byCodePoint);
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** UTF-8 byte order, which is code point order; UTF-16 unit order differs only when surrogates meet U+E000 and above. */
+function byCodePoint(a: string, b: string): number {
+  if (/[\ud800-\uffff]/.test(a) || /[\ud800-\uffff]/.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isNumberChar = (c: number): boolean => isDigit(c) || c === 45 /* - */ || c === 43 /* + */ || c === 46 /* . */ || c === 101 /* e */ || c === 69; /* E */
@@ -55,15 +70,15 @@ function scanString(s: string, i: number): number {
 function scanObject(s: string, i: number, depth: number): number {
   let j = i + 1;
   if (s.charCodeAt(j) === 125 /* } */) return j + 1;
-  const keys: string[] = [];
+  let previous: string | undefined;
   for (;;) {
     if (s.charCodeAt(j) !== 34) return -1;
     const keyEnd = scanString(s, j);
-    // Integer-like keys are enumerated first after parsing, so a text holding one may not round-trip in order.
-    if (keyEnd < 0 || isDigit(s.charCodeAt(j + 1)) || keys.length === MAX_KEYS) return -1;
+    if (keyEnd < 0) return -1;
     const key = s.slice(j + 1, keyEnd - 1);
-    if (keys.includes(key)) return -1; // the parse keeps one of them
-    keys.push(key);
+    // Strictly increasing: in order, and no key twice (the parse keeps one of them).
+    if (previous !== undefined && byCodePoint(previous, key) >= 0) return -1;
+    previous = key;
     if (s.charCodeAt(keyEnd) !== 58 /* : */) return -1;
     j = scanValue(s, keyEnd + 1, depth);
     if (j < 0) return -1;

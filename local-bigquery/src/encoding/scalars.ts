@@ -6,7 +6,7 @@
  */
 import type { FieldType } from "../model";
 import { intervalText, parseIntervalText } from "../engine/interval_value";
-import { isCanonicalJsonText } from "./canonical_json";
+import { canonicalJson, isCanonicalJsonText } from "./canonical_json";
 import { epochDays, isoUtcToMicrosText, parseTimestampText, secondsToMicros } from "./timestamp";
 
 export type ScalarResult = { ok: true; value: string } | { ok: false; message: string };
@@ -171,10 +171,10 @@ function json(input: unknown): ScalarResult {
   if (typeof input === "string") {
     if (isCanonicalJsonText(input)) return ok(input);
     try {
-      return ok(JSON.stringify(JSON.parse(input)));
+      return ok(canonicalJson(JSON.parse(input)));
     } catch {
       return fail(`Invalid JSON: ${input.length > 80 ? `${input.slice(0, 80)}...` : input}`);
     }
   }
-  return ok(JSON.stringify(input));
+  return ok(canonicalJson(input));
 }

@@ -6,6 +6,7 @@ import { col } from "./compile_expressions";
 import { compileScan } from "./compile_scans";
 import { normalize, type Node, type ResolvedColumn } from "./resolved_ast";
 import { quoteIdent } from "./types";
+import { undefinedOrder, type UndefinedOrder } from "./undefined_order";
 import { Unsupported, refuse } from "./unsupported";
 
 export interface CompiledQuery {
@@ -15,6 +16,8 @@ export interface CompiledQuery {
   types: TypeProto[];
   /** The result's row order is the query's (it has an ORDER BY at the top). */
   ordered: boolean;
+  /** Values inside the rows whose order the query leaves undefined. */
+  undefinedOrder: UndefinedOrder;
 }
 
 export type CompileResult = ({ ok: true } & CompiledQuery) | { ok: false; unsupported: string };
@@ -38,6 +41,7 @@ function compileStatement(stmt: Node, params: QueryParameter[], options: Compile
     schema: outputSchema(outputs.map((o) => ({ name: o.name, type: o.column.type }))),
     types: outputs.map((o) => o.column.type),
     ordered: relation.ordered,
+    undefinedOrder: undefinedOrder(stmt),
   };
 }
 

@@ -15,6 +15,7 @@ import type { Value } from "../../model";
 import { dateToDays, daysToDate, datetimeTextToMicros, microsToDatetime, timestampTextToMicros } from "../civil_time";
 import { BIGNUMERIC_SCALE, NUMERIC_SCALE, decimalText, unscaledDecimal } from "../decimal_codec";
 import type { TypeProto } from "../types";
+import { canonicalJson } from "../../encoding/canonical_json";
 import { doubleText } from "../values";
 
 /** The types a JavaScript UDF can take and return (TIME, GEOGRAPHY, INTERVAL and RANGE have no documented encoding). */
@@ -244,7 +245,7 @@ export function fromJs(value: unknown, type: TypeProto): Value {
       } catch {
         return refuse(value, type); // a BigInt, or a cycle
       }
-      return text === undefined ? null : text;
+      return text === undefined ? null : canonicalJson(JSON.parse(text));
     }
     case "TYPE_DATE":
     case "TYPE_DATETIME":
