@@ -20,11 +20,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-/** UTF-8 byte order, which is code point order; UTF-16 unit order differs only when surrogates meet U+E000 and above. */
+/** UTF-8 byte order, which is code point order: UTF-16 unit order but for surrogates, which come after U+E000-U+FFFF. */
 function byCodePoint(a: string, b: string): number {
-  if (/[\ud800-\uffff]/.test(a) || /[\ud800-\uffff]/.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
-  return a < b ? -1 : a > b ? 1 : 0;
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(k);
+    const y = b.charCodeAt(k);
+    if (x !== y) return x >= 0xd800 && y >= 0xd800 ? codePointRank(x) - codePointRank(y) : x - y;
+  }
+  return a.length - b.length;
 }
+
+const codePointRank = (unit: number): number => (unit >= 0xe000 ? unit - 0x800 : unit + 0x2000);
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isNumberChar = (c: number): boolean => isDigit(c) || c === 45 /* - */ || c === 43 /* + */ || c === 46 /* . */ || c === 101 /* e */ || c === 69; /* E */
