@@ -2,13 +2,17 @@
  * orders_raw at benchmark sizes, generated inside the local BigQuery's DuckDB (millions of rows in
  * seconds, not through HTTP): rows like the function's, 4 versions per order on average, 64-hex
  * event ids, a resend now and then (same event_id), updated_at on two versions in three; shuffled,
- * as versions of many orders arrive interleaved.
+ * as versions of many orders arrive interleaved. raw_payload holds the order as POSTed, in the
+ * canonical JSON text a JSON column keeps (keys in order), so the table's size on disk is a real one's.
  */
 import type { LocalBigQuery } from "../../local-bigquery/src/index";
 import type { TableRef } from "../../local-bigquery/src/model";
 import { DATASET, GCP_PROJECT } from "../../test/support/warehouse";
 
 export const ORDERS_RAW: TableRef = { projectId: GCP_PROJECT, datasetId: DATASET, tableId: "orders_raw" };
+
+const rawPayload = (orders: number): string => `'{"order_date":"2025-01-01T00:00:00Z","order_details":"items ' || (i % 9) || '","order_id":"ORD-'
+  || lpad(CAST(hash(i // 4) % ${orders} AS VARCHAR), 9, '0') || '","order_status":"' || ['pending', 'processing', 'shipped', 'delivered'][1 + (i % 4)] || '"}'`;
 
 /** Appends rows number `from` to `to` (exclusive), a million per transaction. */
 export async function fillOrdersRaw(local: LocalBigQuery, from: number, to: number): Promise<void> {
@@ -24,8 +28,8 @@ export async function fillOrdersRaw(local: LocalBigQuery, from: number, to: numb
           ['Pending', 'Processing', 'Shipped', 'Delivered', 'Cancelled', 'Returned'][1 + (i % 4)],
           CASE WHEN i % 3 = 0 THEN NULL ELSE TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_seconds((hash(i // 4) % ${orders}) * 60 + (i % 4) * 3600) END,
           TIMESTAMPTZ '2025-06-01 00:00:00+00' + to_microseconds(i * 1000),
-          NULL, 'bench', 'bench'
-        FROM range(${start}, ${end}) AS r(i) ORDER BY hash(i)`);
+          raw_payload, 'bench', 'bench'
+        FROM (SELECT i, ${rawPayload(orders)} AS raw_payload FROM range(${start}, ${end}) AS r(i)) ORDER BY hash(i)`);
     });
   }
 }

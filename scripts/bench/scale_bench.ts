@@ -10,11 +10,11 @@
  *   npx tsx scripts/bench/scale_bench.ts [--sizes=1000000,10000000]
  */
 import { BigQuery } from "@google-cloud/bigquery";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { startLocalBigQuery, type LocalBigQuery } from "../../local-bigquery/src/index";
+import { STORE_FILE, startLocalBigQuery, type LocalBigQuery } from "../../local-bigquery/src/index";
 import type { QueryParameter, TableRef } from "../../local-bigquery/src/model";
 import { DATASET, GCP_PROJECT, runDataform } from "../../test/support/warehouse";
 import { ORDERS_RAW, fillOrdersRaw } from "./orders_raw_fill";
@@ -84,7 +84,11 @@ async function main(): Promise<void> {
       const start = performance.now();
       await fillOrdersRaw(local, filled, size);
       filled = size;
-      console.log(`\norders_raw: ${fmt(size)} rows (generated in ${((performance.now() - start) / 1000).toFixed(1)} s)`);
+      const generated = ((performance.now() - start) / 1000).toFixed(1);
+      // Checkpointed, so the database file holds every row (not the write-ahead log).
+      await local.store.read((c: DuckDBConnection) => c.run("CHECKPOINT"));
+      const bytes = statSync(join(local.dataDir, STORE_FILE)).size;
+      console.log(`\norders_raw: ${fmt(size)} rows (generated in ${generated} s); database file ${fmt(Math.round(bytes / 1e6))} MB, ${(bytes / size).toFixed(0)} bytes per row`);
       const t = await copyToRaw(local.store.relation(raw), "orders_raw");
       // The same index the store keeps for orders_raw's first clustering column.
       await rawSql(`CREATE INDEX orders_raw_order_id ON ${t} (order_id)`);
