@@ -29,6 +29,8 @@ export function normalizeScalar(type: FieldType, input: unknown): ScalarResult {
       if (typeof input === "string") return ok(input);
       // BigQuery's streaming API takes a JSON number for a STRING column, but refuses a JSON boolean.
       if (typeof input === "number") return ok(String(input));
+      // BigQuery's own wording, which the client's system test checks.
+      if (typeof input === "boolean") return fail("Conversion from bool to std::string is unsupported.");
       return fail(`Cannot convert value to string: ${show(input)}`);
     case "INTEGER":
       return integer(input);
