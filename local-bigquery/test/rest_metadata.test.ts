@@ -95,5 +95,11 @@ describe("local BigQuery: REST metadata", () => {
     const jobId = (query.json?.jobReference as { jobId: string }).jobId;
     const int64 = await rest(t.server.url, "GET", `/projects/${PROJECT}/queries/${jobId}?formatOptions.timestampOutputFormat=INT64`);
     expect(int64.json?.rows).toEqual([{ f: [{ v: "1735787045123456" }] }]);
+    // useInt64Timestamp with another format is refused, as BigQuery does (the client's system test checks it).
+    const both = await rest(t.server.url, "GET", `/projects/${PROJECT}/queries/${jobId}?formatOptions.useInt64Timestamp=true&formatOptions.timestampOutputFormat=ISO8601_STRING`);
+    expect(both.status).toBe(400);
+    expect(both.json).toMatchObject({ error: { errors: [{ reason: "invalid", message: "Cannot specify both use_int64_timestamp and timestamp_output_format." }] } });
+    const agreeing = await rest(t.server.url, "GET", `/projects/${PROJECT}/queries/${jobId}?formatOptions.useInt64Timestamp=true&formatOptions.timestampOutputFormat=INT64`);
+    expect(agreeing.json?.rows).toEqual([{ f: [{ v: "1735787045123456" }] }]);
   });
 });

@@ -4,6 +4,7 @@
  * TIMESTAMP cells are int64 microseconds when the caller asked for
  * formatOptions.useInt64Timestamp, else BigQuery's float-seconds text.
  */
+import { invalid } from "../errors";
 import type { Field, Row, Value } from "../model";
 import { rangeOf, rangeText } from "../engine/range_value";
 import { microsToFloatSeconds, microsToIso } from "./timestamp";
@@ -24,10 +25,11 @@ export interface CellOptions {
 
 /**
  * formatOptions as the client sends them: timestampOutputFormat (INT64, FLOAT64, ISO8601_STRING)
- * wins over the older useInt64Timestamp.
+ * wins over the older useInt64Timestamp; both at once with different meanings is BigQuery's 400.
  */
 export function cellOptions(useInt64Timestamp: boolean, timestampOutputFormat: unknown): CellOptions {
   const format = typeof timestampOutputFormat === "string" ? timestampOutputFormat.toUpperCase() : "";
+  if (useInt64Timestamp && (format === "FLOAT64" || format === "ISO8601_STRING")) throw invalid("Cannot specify both use_int64_timestamp and timestamp_output_format.");
   if (format === "INT64") return { int64Timestamp: true };
   if (format === "FLOAT64") return { int64Timestamp: false };
   if (format === "ISO8601_STRING") return { int64Timestamp: false, isoTimestamp: true };
