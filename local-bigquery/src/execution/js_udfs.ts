@@ -15,7 +15,7 @@ import { typeProto } from "./routine_types";
 const nameOf = (routine: RoutineMeta): string => (routine.ref.datasetId ? `${routine.ref.datasetId}.${routine.ref.routineId}` : routine.ref.routineId);
 
 /** Refuses JavaScript libraries, which BigQuery loads from Cloud Storage. */
-export function checkNoLibraries(name: string, library: unknown): void {
+function checkNoLibraries(name: string, library: unknown): void {
   const none = library === undefined || library === null || (Array.isArray(library) && library.length === 0);
   if (!none) {
     throw unsupported(
@@ -61,7 +61,7 @@ export function jsEngineFunction(routine: RoutineMeta, paths: string[][]): Engin
 const NO_EVALUATOR = /^User-defined function (\S+) has no evaluator\b/;
 
 /** Words for the user when the reference evaluator met a JavaScript function (see query_runner.ts). */
-export const JS_ON_REFERENCE = /only on DuckDB: ZetaSQL's reference evaluator/;
+const JS_ON_REFERENCE = /only on DuckDB: ZetaSQL's reference evaluator/;
 
 /** The reference evaluator's failure on a JavaScript function, said plainly; other errors unchanged. */
 export function jsOnReference(error: unknown): unknown {

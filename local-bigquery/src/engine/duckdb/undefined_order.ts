@@ -5,6 +5,7 @@
  * hash aggregates do, run to run), so the differential oracle compares those arrays as multisets
  * and cannot compare such strings at all.
  */
+import { functionName } from "./compile_expressions";
 import type { Node } from "./resolved_ast";
 
 export type UndefinedOrder = "none" | "arrays" | "text";
@@ -17,7 +18,7 @@ export function undefinedOrder(root: Node): UndefinedOrder {
     if (found === "text" || value === null || typeof value !== "object" || value instanceof Uint8Array) return;
     if (Array.isArray(value)) return value.forEach(visit);
     const node = value as Node;
-    const name = String((node.function as { name?: string } | undefined)?.name ?? "").replace(/^ZetaSQL:/, "");
+    const name = node.function === undefined ? "" : functionName(node);
     const unordered = ((node.orderByItemList as unknown[] | undefined) ?? []).length === 0;
     if (node.kind === "SubqueryExpr" && node.subqueryType === "ARRAY" && (node.subquery as Node | undefined)?.isOrdered !== true) found = "arrays";
     if (unordered && ARRAY_AGGREGATES.has(name)) found = "arrays";
