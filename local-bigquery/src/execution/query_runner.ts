@@ -5,7 +5,7 @@
  * unchanged tables are answered from the result cache.
  */
 import type { AstNode, EngineContext } from "../engine";
-import type { CompiledQuery } from "../engine/duckdb";
+import type { CompiledQuery, UndefinedOrder } from "../engine/duckdb";
 import { BigQueryError, invalidQuery, unsupported } from "../errors";
 import { bytesBilled } from "./bytes_estimate";
 import type { Field, Row, TableRef, Value } from "../model";
@@ -111,10 +111,11 @@ export async function runQuery(deps: Deps, scope: StatementScope, text: SqlText,
     if (compiled) {
       // The oracle reads the rows it sends ZetaSQL in the same snapshot DuckDB answered from.
       // Text built in an undefined order (STRING_AGG without ORDER BY) has no one right answer to compare.
-      const checked = deps.oracle && bytes <= ORACLE_MAX_BYTES && compiled.undefinedOrder !== "text";
+      const unordered = deps.oracle ? compiled.undefinedOrder() : "none";
+      const checked = deps.oracle && bytes <= ORACLE_MAX_BYTES && unordered !== "text";
       const run = async (tx: ReadTransaction): Promise<Row[]> => {
         const rows = await runCompiled(tx.connection, compiled);
-        if (checked) await checkOracle({ schema: compiled.schema, rows }, compiled, () => onZetaSql("the oracle check", tx.readRows));
+        if (checked) await checkOracle({ schema: compiled.schema, rows }, { ordered: compiled.ordered, unordered }, () => onZetaSql("the oracle check", tx.readRows));
         return rows;
       };
       try {
@@ -155,7 +156,7 @@ const ORACLE_MAX_BYTES = 1024 * 1024;
  */
 async function checkOracle(
   duck: { schema: Field[]; rows: Row[] },
-  order: Pick<CompiledQuery, "ordered" | "undefinedOrder">,
+  order: { ordered: boolean; unordered: UndefinedOrder },
   reference: () => Promise<{ schema: Field[]; rows: Row[] }>,
 ): Promise<void> {
   let expected: { schema: Field[]; rows: Row[] } | undefined;
@@ -172,7 +173,7 @@ async function checkOracle(
     if (error instanceof BigQueryError && error.message.includes("does not implement this")) return;
     failure = error;
   }
-  const inner = (r: Row[]): Row[] => (order.undefinedOrder === "arrays" ? r.map((row) => sortedArrays(row, duck.schema) as Row) : r);
+  const inner = (r: Row[]): Row[] => (order.unordered === "arrays" ? r.map((row) => sortedArrays(row, duck.schema) as Row) : r);
   const rows = (r: Row[]): string => JSON.stringify(order.ordered ? inner(r) : inner(r).map((x) => JSON.stringify(x)).sort());
   const same = expected !== undefined && JSON.stringify(expected.schema) === JSON.stringify(duck.schema) && rows(expected.rows) === rows(duck.rows);
   if (same) return;

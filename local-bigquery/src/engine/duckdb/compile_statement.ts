@@ -16,8 +16,8 @@ export interface CompiledQuery {
   types: TypeProto[];
   /** The result's row order is the query's (it has an ORDER BY at the top). */
   ordered: boolean;
-  /** Values inside the rows whose order the query leaves undefined. */
-  undefinedOrder: UndefinedOrder;
+  /** Values inside the rows whose order the query leaves undefined (walks the AST: only the oracle asks). */
+  undefinedOrder: () => UndefinedOrder;
 }
 
 export type CompileResult = ({ ok: true } & CompiledQuery) | { ok: false; unsupported: string };
@@ -41,7 +41,7 @@ function compileStatement(stmt: Node, params: QueryParameter[], options: Compile
     schema: outputSchema(outputs.map((o) => ({ name: o.name, type: o.column.type }))),
     types: outputs.map((o) => o.column.type),
     ordered: relation.ordered,
-    undefinedOrder: undefinedOrder(stmt),
+    undefinedOrder: () => undefinedOrder(stmt),
   };
 }
 

@@ -133,6 +133,7 @@
  * evaluates that conjunct on every row of a) does.
  */
 export { compileQuery, type CompileOptions, type CompileResult, type CompiledQuery } from "./compile_statement";
+export type { UndefinedOrder } from "./undefined_order";
 export { compileModify, type CompileModifyResult, type CompiledModify, type ModifyOptions, type TargetColumn } from "./compile_modify";
 export { applyChanges, MULTIPLE_MATCHES, type ChangesTarget } from "./apply_changes";
 export { DuckDbRunner, prepareSession } from "./runner";
