@@ -109,6 +109,25 @@ export const forEachLimited = async <T>(items: readonly T[], limit: number, task
 };
 
 /**
+ * One insertAll row, handed to the client by reference. Before sending, @google-cloud/bigquery
+ * deep-copies the request body four times (extend) and walks every string in it looking for
+ * "{{projectId}}": for 500-row requests that was a third of the function's CPU under load
+ * (npm run bench:function, profiled). A class instance with no enumerable own properties is
+ * neither copied nor walked, and JSON.stringify writes what toJSON returns.
+ */
+export class InsertRow {
+  readonly #body: { insertId: string; json: RawRow };
+
+  constructor(row: RawRow) {
+    this.#body = { insertId: row.event_id, json: row };
+  }
+
+  toJSON(): { insertId: string; json: RawRow } {
+    return this.#body;
+  }
+}
+
+/**
  * Stores every row or throws. On a throw some chunks may be stored already;
  * that is safe because a resend carries the same event ids (insertId, and the
  * warehouse views de-duplicate on event_id).
@@ -120,7 +139,7 @@ export const insertRows = async (client: BigQuery, config: Config, rows: readonl
   await forEachLimited(chunks, config.insertConcurrency, async (chunk) => {
     // The client re-sends rows BigQuery reported as failed (partialRetries), then throws PartialFailureError.
     await table.insert(
-      chunk.map((row) => ({ insertId: row.event_id, json: row })),
+      chunk.map((row) => new InsertRow(row)),
       { raw: true },
     );
   });

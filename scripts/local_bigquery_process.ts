@@ -15,6 +15,8 @@ const STOP_TIMEOUT_MS = 15_000;
 export interface LocalBigQueryProcess {
   url: string;
   port: number;
+  /** Its process id (the benchmark reads its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export const startLocalBigQueryProcess = (opts: LocalBigQueryProcessOptions): Pr
       const match = READY.exec(output);
       if (!match) return;
       started = true;
-      ready({ url: match[1], port: Number(match[2]), stop });
+      ready({ url: match[1], port: Number(match[2]), pid: child.pid ?? 0, stop });
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", (chunk: Buffer) => {

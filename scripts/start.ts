@@ -41,6 +41,8 @@ export interface Stack {
   bigqueryUrl: string;
   dashboardUrl: string;
   dataDir: string;
+  /** The local BigQuery's process id while it runs. */
+  bigqueryPid(): number | undefined;
   /** Stops the local BigQuery only (the function keeps serving and answers 503). */
   stopBigQuery(): Promise<void>;
   /** Starts the local BigQuery again on the same port and data. */
@@ -103,6 +105,7 @@ export const startStack = async (opts: StackOptions): Promise<Stack> => {
     bigqueryUrl,
     dashboardUrl: dashboard.url,
     dataDir,
+    bigqueryPid: () => bigquery?.pid,
     stopBigQuery: async () => {
       await bigquery?.stop();
       bigquery = undefined;

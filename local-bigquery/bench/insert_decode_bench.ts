@@ -1,16 +1,28 @@
 /**
- * Micro-benchmark of the local BigQuery's insertAll CPU work around storage, per row:
- * the body's JSON.parse (what the HTTP adapter does), the envelope check
- * (parseInsertAllBody) and the schema decode (decodeInsertRows), on 500-row batches
- * shaped like the orders function's (orders_raw schema). Storage is not included.
- * Prints the best of several rounds (the machine is shared: the minimum is the least noisy).
+ * Micro-benchmark of the local BigQuery's insertAll CPU work, per row, on 500-row batches
+ * shaped like the orders function's (orders_raw schema):
+ * - the body's JSON.parse (what the HTTP adapter does), the envelope check
+ *   (parseInsertAllBody) and the schema decode (decodeInsertRows): best of several rounds
+ *   (the machine is shared: the minimum is the least noisy);
+ * - storing the decoded rows through the store as group commit does (two requests per
+ *   transaction: appender, insertId window, write log, fsynced commit, final checkpoint),
+ *   beside DuckDB's appender alone on the same rows (the floor any store on DuckDB pays):
+ *   CPU time of this process, all threads (DuckDB compresses on its own threads).
  *
- *   npx tsx local-bigquery/bench/insert_decode_bench.ts [--rounds=7] [--batches=200]
+ *   npx tsx local-bigquery/bench/insert_decode_bench.ts [--rounds=7] [--batches=200] [--store-rows=200000]
  */
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
+// The executor first: it loads the engine's modules in the order their import cycle needs.
+import "../src/execution";
+import { openStore } from "../src/storage/duckdb_store";
+import { cellAppender } from "../src/engine/duckdb/cells";
 import { decodeInsertRows } from "../src/encoding/insert_rows";
-import type { Field } from "../src/model";
+import type { Field, Row, TableRef } from "../src/model";
 import { parseInsertAllBody } from "../src/rest/tabledata";
 import { bestMicrosPerRow } from "./micro";
 
@@ -59,10 +71,63 @@ function bodyText(batch: number): string {
   return JSON.stringify({ rows });
 }
 
+/** CPU µs (all threads of this process) per row of `work`, which handles `rows` rows. */
+async function cpuMicrosPerRow(rows: number, work: () => Promise<void>): Promise<number> {
+  const before = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / rows;
+}
+
+/** Decoded 500-row batches with distinct orders and insertIds. */
+function decodedBatches(count: number): { rows: Row[]; insertIds: (string | undefined)[] }[] {
+  return Array.from({ length: count }, (_, b) => {
+    const body = parseInsertAllBody(JSON.parse(bodyText(1000 + b)));
+    return decodeInsertRows(body.rows ?? [], ORDERS_RAW, body);
+  });
+}
+
+/** Stores the batches two per transaction through the store (what group commit does under load); closes it (checkpoint). */
+async function storeThroughStore(dir: string, batches: { rows: Row[]; insertIds: (string | undefined)[] }[]): Promise<number> {
+  const store = await openStore(join(dir, "store.duckdb"));
+  const ref: TableRef = { projectId: "p", datasetId: "d", tableId: "orders_raw" };
+  await store.createDataset({ ref: { projectId: "p", datasetId: "d" }, location: "US", creationTime: 1, lastModifiedTime: 1 });
+  await store.createTable({ ref, type: "TABLE", schema: ORDERS_RAW, creationTime: 1, lastModifiedTime: 1 });
+  return cpuMicrosPerRow(batches.length * ROWS, async () => {
+    for (let b = 0; b < batches.length; b += 2) await store.appendGroup(batches.slice(b, b + 2).map((batch) => ({ ref, ...batch })));
+    await store.close();
+  });
+}
+
+/** The same rows with DuckDB's appender alone, 1000 per committed transaction, then a checkpoint. */
+async function storeWithAppenderAlone(dir: string, batches: { rows: Row[] }[]): Promise<number> {
+  const instance = await DuckDBInstance.create(join(dir, "alone.duckdb"));
+  const c = await instance.connect();
+  await c.run("CREATE TABLE orders_raw (event_id VARCHAR NOT NULL, order_id VARCHAR NOT NULL, order_date TIMESTAMPTZ NOT NULL, order_details VARCHAR, order_status VARCHAR NOT NULL, updated_at TIMESTAMPTZ, ingested_at TIMESTAMPTZ NOT NULL, raw_payload VARCHAR, request_id VARCHAR, caller VARCHAR)");
+  const cells = ORDERS_RAW.map((field, i) => cellAppender(field, i));
+  return cpuMicrosPerRow(batches.length * ROWS, async () => {
+    for (let b = 0; b < batches.length; b += 2) {
+      await c.run("BEGIN");
+      const appender = await c.createAppender("orders_raw");
+      for (const batch of batches.slice(b, b + 2)) {
+        for (const row of batch.rows) {
+          for (let i = 0; i < cells.length; i++) cells[i](appender, row[i] ?? null);
+          appender.endRow();
+        }
+      }
+      appender.closeSync();
+      await c.run("COMMIT");
+    }
+    await c.run("CHECKPOINT");
+    c.closeSync();
+    instance.closeSync();
+  });
+}
+
 const measure = (rounds: number, batches: number, work: (i: number) => unknown): number => bestMicrosPerRow(rounds, batches, ROWS, work);
 
-function main(): void {
-  const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" }, batches: { type: "string", default: "200" } } });
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" }, batches: { type: "string", default: "200" }, "store-rows": { type: "string", default: "200000" } } });
   const rounds = Number(values.rounds);
   const batches = Number(values.batches);
   const texts = Array.from({ length: 8 }, (_, b) => bodyText(b));
@@ -88,6 +153,18 @@ function main(): void {
   console.log(`  envelope (parseInsertAllBody) ${f(envelope)}`);
   console.log(`  decode (decodeInsertRows)     ${f(decode)}`);
   console.log(`  all three                     ${f(whole)}`);
+
+  const stored = decodedBatches(Math.max(2, Math.ceil(Number(values["store-rows"]) / ROWS)));
+  const dir = mkdtempSync(join(tmpdir(), "insert-bench-"));
+  try {
+    const alone = await storeWithAppenderAlone(dir, stored);
+    const store = await storeThroughStore(dir, stored);
+    console.log(`storing ${stored.length * ROWS} decoded rows, 1000 per fsynced transaction (CPU µs per row, all threads):`);
+    console.log(`  the store (appendGroup)       ${f(store)}`);
+    console.log(`  DuckDB's appender alone       ${f(alone)}   (the floor of any store on DuckDB)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-main();
+void main();

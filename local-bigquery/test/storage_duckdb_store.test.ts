@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { BigQueryError } from "../src/errors";
 import type { DatasetMeta, TableMeta, TableRef } from "../src/model";
 import { openStore } from "../src/storage/duckdb_store";
@@ -243,6 +244,27 @@ describe("duckdb store", () => {
     const version = store.tableVersion(ref);
     await store.appendRows(ref, [["3", []]]);
     expect(store.tableVersion(ref)).toBeGreaterThan(version);
+  });
+
+  it("remembers across reopen every insertId of a many-row append, and those a data directory logged one per row", async () => {
+    await store.createTable(table());
+    const ids = Array.from({ length: 300 }, (_, i) => `id-${i}`);
+    await store.appendRows(ref, ids.map((_, i) => [String(i), []]), ids);
+    await store.close();
+    // The log's earlier form: one lbq.writes row per insertId, in insert_id.
+    const instance = await DuckDBInstance.create(join(dir, "bq.duckdb"));
+    const connection = await instance.connect();
+    // One log row holds the append's 300 insertIds.
+    const logged = (await connection.runAndReadAll("SELECT count(insert_id), count(insert_ids) FROM lbq.writes")).getRows();
+    expect(logged).toEqual([[0n, 1n]]);
+    await connection.run(`INSERT INTO lbq.writes (tid, insert_id, written_at) SELECT tid, 'old-form-id', ${clock} FROM lbq.tables`);
+    connection.closeSync();
+    instance.closeSync();
+    store = await open();
+    const again = await store.appendRows(ref, [["1", []], ["2", []], ["3", []], ["4", []]], ["id-0", "id-299", "old-form-id", "new-id"]);
+    expect(again).toEqual({ inserted: 1, deduplicated: 3 });
+    clock += 61_000; // past the window: all forgotten
+    expect(await store.appendRows(ref, [["5", []], ["6", []]], ["id-0", "old-form-id"])).toEqual({ inserted: 2, deduplicated: 0 });
   });
 });
 

@@ -6,13 +6,14 @@
  *   answers 200: the ceiling the HTTP layer allows, and the function's share of it;
  * - the same two, concurrent: autocannon with 10 connections (its own worker thread), each
  *   request a new batch of distinct orders; afterwards the stored rows are counted, and the
- *   run fails unless every acknowledged order is stored exactly once;
+ *   run fails unless every acknowledged order is stored exactly once; with the CPU time each
+ *   process spent per stored row (the local BigQuery's read from /proc, so on Linux only);
  * - GET / first-page p50/p99 over the orders stored by the sequential phase: uncached
  *   (each query distinct) and repeated (the same query, answered by the result cache).
  *
  *   npx tsx scripts/bench/function_bench.ts [--batches=40] [--concurrent-batches=400] [--connections=10] [--gets=50] [--uncached-gets=10]
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -82,6 +83,23 @@ const postConcurrently = async (url: string, requests: number, connections: numb
     p99: result.latency.p99,
     acknowledged: result["2xx"],
   };
+};
+
+/** CPU ms (user + system, all threads) another process has used so far, from /proc; undefined where there is none. */
+const processCpuMs = (pid: number | undefined): number | undefined => {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+};
+
+/** CPU ms this process (all its threads) has used so far. */
+const ownCpuMs = (): number => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
 };
 
 /**
@@ -161,7 +179,14 @@ const main = async (): Promise<void> => {
     await postConcurrently(bareUrl, warmRequests, connections, "warm-c-");
     await postConcurrently(`${stack.url}/`, warmRequests, connections, "warm-c-");
     const ceilingConcurrent = await postConcurrently(bareUrl, concurrentBatches, connections, "bench-c-");
+    const cpuBefore = { own: ownCpuMs(), bigquery: processCpuMs(stack.bigqueryPid()) };
     const fnConcurrent = await postConcurrently(`${stack.url}/`, concurrentBatches, connections, "bench-c-");
+    const bigqueryCpu = processCpuMs(stack.bigqueryPid());
+    const perRow = (ms: number): string => `${((ms * 1000) / (fnConcurrent.acknowledged * ROWS_PER_BATCH)).toFixed(1)} µs`;
+    const cpu = {
+      own: perRow(ownCpuMs() - cpuBefore.own),
+      bigquery: bigqueryCpu === undefined || cpuBefore.bigquery === undefined ? "n/a" : perRow(bigqueryCpu - cpuBefore.bigquery),
+    };
     const bigquery = new BigQuery({ projectId: LOCAL_PROJECT, apiEndpoint: stack.bigqueryUrl });
     await checkStoredOnce(bigquery, "bench-c-", fnConcurrent.acknowledged * ROWS_PER_BATCH);
     await checkStoredOnce(bigquery, "bench-0", batches * ROWS_PER_BATCH);
@@ -178,6 +203,7 @@ const main = async (): Promise<void> => {
     console.log(
       `POST /  function : ${Math.round(fnConcurrent.rowsPerSecond)} rows/s   p50 ${f(fnConcurrent.p50)} ms   p99 ${f(fnConcurrent.p99)} ms   (every row stored once: checked)`,
     );
+    console.log(`POST /  CPU per stored row: function ${cpu.own} (this process: with autocannon's worker), local BigQuery ${cpu.bigquery} (all threads)`);
     console.log(`POST /  bare ff  : ${Math.round(ceilingConcurrent.rowsPerSecond)} rows/s   p50 ${f(ceilingConcurrent.p50)} ms   p99 ${f(ceilingConcurrent.p99)} ms`);
     console.log(`POST /  ratio    : ${(fnConcurrent.rowsPerSecond / ceilingConcurrent.rowsPerSecond).toFixed(3)} of the ceiling`);
   } finally {

@@ -1,5 +1,33 @@
-/** Chunking of insertAll requests and the bounded parallelism that sends them. */
-import { chunkRows, forEachLimited } from "../../function/ingest";
+/** Chunking of insertAll requests, their rows' form, and the bounded parallelism that sends them. */
+import { chunkRows, forEachLimited, InsertRow, type RawRow } from "../../function/ingest";
+
+describe("InsertRow", () => {
+  const row: RawRow = {
+    event_id: "e1",
+    order_id: "A1",
+    order_date: "2025-08-08T10:00:00.000000Z",
+    order_details: null,
+    order_status: "Processing",
+    updated_at: null,
+    ingested_at: "2025-08-08T10:06:00.000Z",
+    raw_payload: '{"order_id":"A1"}',
+    request_id: "r1",
+    caller: null,
+  };
+
+  test("serialises as an insertAll row keyed by its event id", () => {
+    expect(JSON.parse(JSON.stringify({ rows: [new InsertRow(row)] }))).toEqual({ rows: [{ insertId: "e1", json: row }] });
+  });
+
+  test("has no enumerable property for the client's deep copy and token walk to visit", () => {
+    const insertRow = new InsertRow(row);
+    const visited: string[] = [];
+    for (const key in insertRow) visited.push(key);
+    expect(visited).toEqual([]);
+    expect(Object.prototype.toString.call(insertRow)).toBe("[object Object]");
+    expect(Object.getPrototypeOf(insertRow)).not.toBe(Object.prototype); // so extend() copies it by reference
+  });
+});
 
 describe("chunkRows", () => {
   test("cuts by row count", () => {

@@ -40,9 +40,15 @@ const CATALOG_SQL = [
   "CREATE TABLE IF NOT EXISTS lbq.tables (tid BIGINT NOT NULL, project VARCHAR NOT NULL, dataset VARCHAR NOT NULL, name VARCHAR NOT NULL, meta VARCHAR NOT NULL)",
   // The write log, appended in each data change's transaction (appends never conflict; an UPDATE of
   // lbq.tables would): one row per table changed (insert_id NULL), so lastModifiedTime survives a
-  // restart, and one per insertId claimed, so the de-duplication window does too.
+  // restart, and one per table with the insertIds it claimed (insert_ids, a JSON array), so the
+  // de-duplication window does too. Data directories from before insert_ids hold one row per
+  // insertId (insert_id); they are still read, and expire as the window passes.
   "CREATE TABLE IF NOT EXISTS lbq.writes (tid BIGINT NOT NULL, insert_id VARCHAR, written_at BIGINT NOT NULL)",
+  "ALTER TABLE lbq.writes ADD COLUMN IF NOT EXISTS insert_ids VARCHAR",
 ];
+
+/** Rows of the write log that carry insertIds (either form), rather than only marking a change. */
+const ID_ROWS = "(insert_id IS NOT NULL OR insert_ids IS NOT NULL)";
 
 interface TableRecord {
   tid: number;
@@ -125,12 +131,14 @@ class DuckDbStore implements Store {
         this.nextTid = Math.max(this.nextTid, record.tid + 1);
       }
       const cutoff = this.ids.cutoff();
-      for (const [tid, id, at] of await rows(c, "SELECT tid, insert_id, written_at FROM lbq.writes WHERE insert_id IS NOT NULL AND written_at >= $1 ORDER BY written_at", [BigInt(cutoff)])) {
-        this.ids.commit([{ tid: Number(tid), id: id as string }], Number(at));
+      const logged = await rows(c, `SELECT tid, insert_id, insert_ids, written_at FROM lbq.writes WHERE ${ID_ROWS} AND written_at >= $1 ORDER BY written_at`, [BigInt(cutoff)]);
+      for (const [tid, id, ids, at] of logged) {
+        const claimed = ids === null ? [id as string] : (JSON.parse(ids as string) as string[]);
+        this.ids.commit(claimed.map((claim) => ({ tid: Number(tid), id: claim })), Number(at));
       }
       // Compact the log: insertIds the window forgot, and all but the last change of each table.
       await c.run(
-        `DELETE FROM lbq.writes WHERE (insert_id IS NOT NULL AND written_at < $1) OR (insert_id IS NULL AND written_at < (SELECT max(w.written_at) FROM lbq.writes w WHERE w.tid = lbq.writes.tid))`,
+        `DELETE FROM lbq.writes WHERE (${ID_ROWS} AND written_at < $1) OR (NOT ${ID_ROWS} AND written_at < (SELECT max(w.written_at) FROM lbq.writes w WHERE w.tid = lbq.writes.tid))`,
         [BigInt(cutoff)],
       );
     });
@@ -412,7 +420,7 @@ class DuckDbStore implements Store {
     await logWrites(c, changed, pending.entries, at);
     if (at - this.lastPrune > 60_000) {
       this.lastPrune = at;
-      await c.run("DELETE FROM lbq.writes WHERE insert_id IS NOT NULL AND written_at < $1", [BigInt(this.ids.cutoff())]);
+      await c.run(`DELETE FROM lbq.writes WHERE ${ID_ROWS} AND written_at < $1`, [BigInt(this.ids.cutoff())]);
     }
     await commit(c);
     this.ids.commit(pending.entries, at);
@@ -554,17 +562,27 @@ async function rows(c: DuckDBConnection, sql: string, values?: (string | bigint)
   return (await c.runAndReadAll(sql, values)).getRows();
 }
 
-/** Appends to the write log: a change marker per table written, and the insertIds claimed. */
+/**
+ * Appends to the write log: a change marker per table written, and per table the insertIds
+ * claimed, as one JSON array (one log row per id cost as much as the data row it guarded).
+ */
 async function logWrites(c: DuckDBConnection, records: TableRecord[], ids: readonly { tid: number; id: string }[], at: number): Promise<void> {
   if (records.length === 0 && ids.length === 0) return;
+  const claimed = new Map<number, string[]>();
+  for (const { tid, id } of ids) {
+    const list = claimed.get(tid);
+    if (list) list.push(id);
+    else claimed.set(tid, [id]);
+  }
+  const entries: { tid: number; ids: string | null }[] = [...records.map((r) => ({ tid: r.tid, ids: null })), ...[...claimed].map(([tid, list]) => ({ tid, ids: JSON.stringify(list) }))];
   const log = await c.createAppender("writes", "lbq");
   const written = BigInt(at);
-  const entries: { tid: number; id: string | null }[] = [...records.map((r) => ({ tid: r.tid, id: null })), ...ids];
-  for (const { tid, id } of entries) {
-    log.appendBigInt(BigInt(tid));
-    if (id === null) log.appendNull();
-    else log.appendVarchar(id);
+  for (const entry of entries) {
+    log.appendBigInt(BigInt(entry.tid));
+    log.appendNull();
     log.appendBigInt(written);
+    if (entry.ids === null) log.appendNull();
+    else log.appendVarchar(entry.ids);
     log.endRow();
   }
   log.closeSync();

@@ -11,31 +11,34 @@
 export const DEFAULT_DEDUP_WINDOW_MS = 10 * 60 * 1000;
 
 /**
- * At most this many ids are remembered (the oldest are forgotten first): under a sustained
- * stream of more than MAX_IDS per window the window shortens rather than memory growing.
+ * At most this many ids are remembered in all (the oldest of the table being written are
+ * forgotten first): under a sustained stream of more than MAX_IDS per window the window
+ * shortens rather than memory growing.
  */
 export const MAX_IDS = 1_000_000;
-
-const keyOf = (tid: number, id: string): string => `${tid}\u0000${id}`;
 
 /** The claims of one transaction. */
 export class PendingClaims {
   readonly entries: { tid: number; id: string }[] = [];
-  private readonly keys = new Set<string>();
+  // One Set per table: the id strings are the keys as parsed, so each is hashed once (no joined key per lookup).
+  private readonly byTable = new Map<number, Set<string>>();
 
   has(tid: number, id: string): boolean {
-    return this.keys.has(keyOf(tid, id));
+    return this.byTable.get(tid)?.has(id) ?? false;
   }
 
   add(tid: number, id: string): void {
-    this.keys.add(keyOf(tid, id));
+    let ids = this.byTable.get(tid);
+    if (!ids) this.byTable.set(tid, (ids = new Set()));
+    ids.add(id);
     this.entries.push({ tid, id });
   }
 }
 
 export class InsertIdWindow {
-  /** key -> epoch ms of its claim, in claim order. */
-  private readonly seen = new Map<string, number>();
+  /** Per table: id -> epoch ms of its claim, in claim order. */
+  private readonly seen = new Map<number, Map<string, number>>();
+  private size = 0;
 
   constructor(
     private readonly windowMs: number,
@@ -45,25 +48,29 @@ export class InsertIdWindow {
   /** Whether the id was claimed for the table within the window, by a commit or by `pending`. */
   seenRecently(tid: number, id: string, pending: PendingClaims): boolean {
     if (pending.has(tid, id)) return true;
-    const at = this.seen.get(keyOf(tid, id));
+    const at = this.seen.get(tid)?.get(id);
     return at !== undefined && at >= this.now() - this.windowMs;
   }
 
   /** Records committed claims (also those loaded from the log at start). */
   commit(entries: readonly { tid: number; id: string }[], at = this.now()): void {
+    const touched = new Set<Map<string, number>>();
     for (const { tid, id } of entries) {
-      const key = keyOf(tid, id);
-      // Re-inserting moves the key to the end, keeping the Map in claim order.
-      this.seen.delete(key);
-      this.seen.set(key, at);
+      let ids = this.seen.get(tid);
+      if (!ids) this.seen.set(tid, (ids = new Map()));
+      // Re-inserting moves the id to the end, keeping the Map in claim order.
+      if (ids.delete(id)) this.size--;
+      ids.set(id, at);
+      this.size++;
+      touched.add(ids);
     }
-    this.prune();
+    for (const ids of touched) this.prune(ids);
   }
 
   /** Forgets every id of a table (dropped or replaced). */
   forgetTable(tid: number): void {
-    const prefix = `${tid}\u0000`;
-    for (const key of this.seen.keys()) if (key.startsWith(prefix)) this.seen.delete(key);
+    this.size -= this.seen.get(tid)?.size ?? 0;
+    this.seen.delete(tid);
   }
 
   /** The oldest claim still remembered: the log keeps nothing older. */
@@ -71,11 +78,13 @@ export class InsertIdWindow {
     return this.now() - this.windowMs;
   }
 
-  private prune(): void {
+  /** Forgets a table's claims older than the window, and its oldest ones while more than MAX_IDS are held in all. */
+  private prune(ids: Map<string, number>): void {
     const cutoff = this.cutoff();
-    for (const [key, at] of this.seen) {
-      if (at >= cutoff && this.seen.size <= MAX_IDS) break;
-      this.seen.delete(key);
+    for (const [id, at] of ids) {
+      if (at >= cutoff && this.size <= MAX_IDS) break;
+      ids.delete(id);
+      this.size--;
     }
   }
 }
