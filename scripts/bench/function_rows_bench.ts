@@ -8,7 +8,7 @@
  *   npx tsx scripts/bench/function_rows_bench.ts [--rounds=7] [--batches=100]
  */
 import { parseArgs } from "node:util";
-import { chunkRows, toRawRows } from "../../function/ingest";
+import { chunkRows, InsertRow, toRawRows } from "../../function/ingest";
 import { validateOrders, type ValidOrder } from "../../function/order_schema";
 import { orderBody, ROWS_PER_BATCH } from "./order_bodies.cjs";
 import { bestMicrosPerRow } from "../../local-bigquery/bench/micro";
@@ -34,13 +34,13 @@ function main(): void {
   const validate = measure(rounds, batches, (i) => validateOrders(pick(bodies, i), now));
   const build = measure(rounds, batches, (i) => toRawRows(pick(validated, i) as ValidOrder[], ctx));
   const chunk = measure(rounds, batches, (i) => chunkRows(pick(rows, i), 500));
-  // The client (raw mode) sends {rows: [{insertId, json}]} as JSON.
-  const serialise = measure(rounds, batches, (i) => JSON.stringify({ rows: pick(rows, i).map((row) => ({ insertId: row.event_id, json: row })) }));
+  // The client (raw mode) sends {rows: [{insertId, json}]} as JSON: insertRows hands it InsertRows, which serialise to that.
+  const serialise = measure(rounds, batches, (i) => JSON.stringify({ rows: pick(rows, i).map((row) => new InsertRow(row)) }));
   const whole = measure(rounds, batches, (i) => {
     const v = validateOrders(pick(bodies, i), now);
     if (!v.ok) throw new Error("invalid");
     const chunks = chunkRows(toRawRows(v.orders, ctx), 500);
-    return chunks.map((c) => JSON.stringify({ rows: c.map((row) => ({ insertId: row.event_id, json: row })) }));
+    return chunks.map((c) => JSON.stringify({ rows: c.map((row) => new InsertRow(row)) }));
   });
   const f = (n: number): string => n.toFixed(2).padStart(6);
   console.log(`orders function, ${ROWS_PER_BATCH}-order POST bodies, best of ${rounds} rounds x ${batches} batches (µs per row):`);
