@@ -111,7 +111,7 @@ export const forEachLimited = async <T>(items: readonly T[], limit: number, task
 /**
  * One insertAll row, handed to the client by reference. Before sending, @google-cloud/bigquery
  * deep-copies the request body four times (extend) and walks every string in it looking for
- * "{{projectId}}": for 500-row requests that was a third of the function's CPU under load
+ * "{{projectId}}": for 500-row requests that was over a quarter of the function's CPU under load
  * (npm run bench:function, profiled). A class instance with no enumerable own properties is
  * neither copied nor walked, and JSON.stringify writes what toJSON returns.
  */

@@ -11,9 +11,8 @@
 export const DEFAULT_DEDUP_WINDOW_MS = 10 * 60 * 1000;
 
 /**
- * At most this many ids are remembered in all (the oldest of the table being written are
- * forgotten first): under a sustained stream of more than MAX_IDS per window the window
- * shortens rather than memory growing.
+ * At most this many ids are remembered in all tables (the oldest are forgotten first): under a
+ * sustained stream of more than MAX_IDS per window the window shortens rather than memory growing.
  */
 export const MAX_IDS = 1_000_000;
 
@@ -43,6 +42,7 @@ export class InsertIdWindow {
   constructor(
     private readonly windowMs: number,
     private readonly now: () => number,
+    private readonly maxIds = MAX_IDS,
   ) {}
 
   /** Whether the id was claimed for the table within the window, by a commit or by `pending`. */
@@ -64,7 +64,15 @@ export class InsertIdWindow {
       this.size++;
       touched.add(ids);
     }
-    for (const ids of touched) this.prune(ids);
+    const cutoff = this.cutoff();
+    for (const ids of touched) {
+      for (const [id, claimed] of ids) {
+        if (claimed >= cutoff) break;
+        ids.delete(id);
+        this.size--;
+      }
+    }
+    while (this.size > this.maxIds && this.forgetOldest());
   }
 
   /** Forgets every id of a table (dropped or replaced). */
@@ -78,13 +86,16 @@ export class InsertIdWindow {
     return this.now() - this.windowMs;
   }
 
-  /** Forgets a table's claims older than the window, and its oldest ones while more than MAX_IDS are held in all. */
-  private prune(ids: Map<string, number>): void {
-    const cutoff = this.cutoff();
-    for (const [id, at] of ids) {
-      if (at >= cutoff && this.size <= MAX_IDS) break;
-      ids.delete(id);
-      this.size--;
+  /** Forgets the oldest claim of all tables (each table's first); false when none is held. */
+  private forgetOldest(): boolean {
+    let oldest: { ids: Map<string, number>; id: string; at: number } | undefined;
+    for (const ids of this.seen.values()) {
+      const first = ids.entries().next();
+      if (!first.done && (oldest === undefined || first.value[1] < oldest.at)) oldest = { ids, id: first.value[0], at: first.value[1] };
     }
+    if (!oldest) return false;
+    oldest.ids.delete(oldest.id);
+    this.size--;
+    return true;
   }
 }
